@@ -1,0 +1,70 @@
+package dev.jbox.client;
+
+import java.time.Duration;
+
+/**
+ * One started command. Thread-safe. Output is kept in a log, so reading and subscribing never block the process.
+ *
+ * <pre>{@code
+ * CommandHandle h = sandbox.commands().start("for i in 1 2 3; do echo $i; sleep 1; done");
+ * try (Subscription s = h.subscribe(chunk -> System.out.print(chunk.text()))) {
+ *     CommandResult r = h.waitFor(Duration.ofSeconds(10));
+ *     System.out.println("exit " + r.exitCode());
+ * }
+ * }</pre>
+ */
+public interface CommandHandle {
+
+    /** Stable id within its sandbox, e.g. {@code "p3"}, or the name given with {@link RunOptions#name}. */
+    String id();
+
+    /** OS process id of the command's process (group leader); -1 if it never started. */
+    long pid();
+
+    /** A snapshot of this process: command, state, times, byte counts. */
+    ProcessInfo info();
+
+    ProcessState state();
+
+    /** Exit code once ended; null while running. */
+    Integer exitCode();
+
+    /** Waits without limit for the end. */
+    CommandResult waitFor() throws InterruptedException;
+
+    /** Waits up to {@code timeout}; if still running then, returns a result whose state is RUNNING. */
+    CommandResult waitFor(Duration timeout) throws InterruptedException;
+
+    /** TERM to the whole process tree, KILL after a grace period. Returns false if it had already ended. */
+    boolean kill();
+
+    /** Sends a signal to the whole process tree. */
+    void signal(Signal signal);
+
+    /** Writes to the process's stdin; requires {@link RunOptions#stdin(boolean)}. */
+    void sendStdin(byte[] data);
+
+    default void sendStdin(String text) {
+        sendStdin(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Closes the process's stdin (EOF). */
+    void closeStdin();
+
+    /** Everything from the start of both logs, then live output, then {@code onExit}. */
+    default Subscription subscribe(OutputListener listener) {
+        return subscribe(0, 0, listener);
+    }
+
+    /** Replays each stream from the given byte offset, then live output, then {@code onExit}. */
+    Subscription subscribe(long stdoutOffset, long stderrOffset, OutputListener listener);
+
+    /** The whole stdout log as UTF-8 text (what is retained of it, if a cap dropped old bytes). */
+    String stdout();
+
+    /** The whole stderr log as UTF-8 text. */
+    String stderr();
+
+    /** Up to {@code maxBytes} of a stream's log starting at {@code offset}. */
+    LogRead readOutput(StreamKind stream, long offset, int maxBytes);
+}

@@ -1,0 +1,40 @@
+package dev.jbox.client;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Commands of one sandbox.
+ *
+ * <pre>{@code
+ * CommandHandle h = sandbox.commands().start("make test", RunOptions.background().timeout(Duration.ofMinutes(10)));
+ * CommandResult r = sandbox.commands().run("ls -la");   // foreground, captured
+ * }</pre>
+ */
+public interface Commands {
+
+    /** Starts {@code command} (under {@code bash -c}, or the argv in options) and returns once it started or failed to. */
+    CommandHandle start(String command, RunOptions options);
+
+    /** Same as {@code start(command, RunOptions.background())}. */
+    default CommandHandle start(String command) {
+        return start(command, RunOptions.background());
+    }
+
+    /** Runs in the foreground: waits for the end and returns captured stdout, stderr and exit code. */
+    CommandResult run(String command, RunOptions options);
+
+    /** Same as {@code run(command, RunOptions.background())}. */
+    default CommandResult run(String command) {
+        return run(command, RunOptions.background());
+    }
+
+    /** Every process this sandbox knows: running and ended, oldest first. */
+    List<ProcessInfo> list();
+
+    /** The handle with this id, if known. */
+    Optional<CommandHandle> get(String id);
+
+    /** Kills the process tree with this id (TERM, grace period, KILL). Returns false if it had already ended. */
+    boolean kill(String id);
+}

@@ -1,0 +1,41 @@
+package dev.jbox.client;
+
+import dev.jbox.client.local.LocalSandbox;
+
+/**
+ * A place where shell commands run: this machine ({@link #local()}) or a remote envd-compatible agent.
+ *
+ * <pre>{@code
+ * try (Sandbox sb = Sandbox.local()) {
+ *     CommandHandle h = sb.commands().start("python3 -m http.server 8000", RunOptions.background().name("web"));
+ *     h.subscribe(chunk -> System.out.print(chunk.text()));
+ *     System.out.println(sb.commands().run("curl -s localhost:8000 | head -3").stdout());
+ *     h.kill();
+ * }
+ * }</pre>
+ *
+ * Closing a sandbox kills every process tree it still runs (for remote backends: the ones it started,
+ * unless they were started to outlive the session).
+ */
+public interface Sandbox extends AutoCloseable {
+
+    /** The embedded default: processes run on this machine, in this JVM's control. */
+    static Sandbox local() {
+        return new LocalSandbox(LocalOptions.defaults());
+    }
+
+    /** A local sandbox with explicit working directory, state directory, environment and log cap. */
+    static Sandbox local(LocalOptions options) {
+        return new LocalSandbox(options);
+    }
+
+    /** Starting, listing and controlling commands. */
+    Commands commands();
+
+    /** Short human description, e.g. {@code local (/home/me)} or {@code agent http://127.0.0.1:49983}. */
+    String describe();
+
+    /** Kills what this sandbox still runs and releases its resources. Idempotent. */
+    @Override
+    void close();
+}

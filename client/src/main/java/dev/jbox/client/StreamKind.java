@@ -1,0 +1,4 @@
+package dev.jbox.client;
+
+/** Which output stream of a process. */
+public enum StreamKind { STDOUT, STDERR }

@@ -1,0 +1,42 @@
+package dev.jbox.kernel.eval;
+
+import dev.jbox.kernel.display.CellOutput;
+import dev.jbox.kernel.display.MimeBundle;
+import java.util.Optional;
+
+/**
+ * Runs Java code in a persistent in-process JShell session. Knows nothing of the wire protocol:
+ * output goes to the {@link CellOutput} of the request, results come back as values.
+ * {@link #evaluate} is called from one thread at a time (the shell thread); {@link #interrupt()}
+ * is called from another (the control thread).
+ */
+public interface Evaluator extends AutoCloseable {
+
+    /**
+     * Evaluates a cell (many snippets, in order). While it runs, {@code System.out}/{@code System.err}
+     * of this thread and of threads it starts go to {@code output}, and {@code System.in} reads go to
+     * {@code output.readInput}. Stops at the first error.
+     */
+    EvalResult evaluate(String code, CellOutput output);
+
+    /** Evaluates one expression for {@code user_expressions}: its rendered value, or an error. */
+    EvalResult evaluateExpression(String expression, CellOutput output);
+
+    /** Stops the running evaluation (infinite loops, sleeps, blocking reads) with an interrupt error. */
+    void interrupt();
+
+    /** Completion candidates at {@code cursor} (a UTF-16 index into {@code code}). */
+    Completion complete(String code, int cursor);
+
+    /** Documentation for what is at {@code cursor}: signatures, and javadoc when available. */
+    Optional<Inspection> inspect(String code, int cursor, int detailLevel);
+
+    /** Whether {@code code} is a complete cell. */
+    Completeness isComplete(String code);
+
+    /** Renders any value the way an {@code execute_result} would (also used by {@code display(Object)}). */
+    MimeBundle render(Object value);
+
+    @Override
+    void close();
+}
