@@ -27,10 +27,14 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -58,6 +62,18 @@ final class LocalProcess implements CommandHandle {
         TIMERS.setRemoveOnCancelPolicy(true);
     }
 
+    /** Reader threads are reused: starting a command should cost as little as a bare ProcessBuilder. */
+    private static final ExecutorService READERS = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger n = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(null, r, "jbox-reader-" + n.incrementAndGet(), 256 * 1024);
+            t.setDaemon(true);
+            return t;
+        }
+    });
+
     private static final int READ_BUFFER = 64 * 1024;
     private static final File DEV_NULL = new File("/dev/null");
 
@@ -84,6 +100,7 @@ final class LocalProcess implements CommandHandle {
     private volatile Signal lastSignal;
     private final AtomicReference<ProcessState> stopReason = new AtomicReference<>();
     private final AtomicInteger openStreams = new AtomicInteger(2);
+    private final AtomicBoolean exitSeen = new AtomicBoolean();
     private final CompletableFuture<CommandResult> ended = new CompletableFuture<>();
     private final Set<LogFollower> followers = ConcurrentHashMap.newKeySet();
     private final Object stdinLock = new Object();
@@ -146,9 +163,7 @@ final class LocalProcess implements CommandHandle {
     }
 
     private void startReader(InputStream in, ProcessLog log) {
-        Thread t = new Thread(null, () -> pump(in, log), "jbox-" + id + "-" + log.stream().name().toLowerCase(), 256 * 1024);
-        t.setDaemon(true);
-        t.start();
+        READERS.execute(() -> pump(in, log));
     }
 
     private void pump(InputStream in, ProcessLog log) {
@@ -160,11 +175,27 @@ final class LocalProcess implements CommandHandle {
             // The JDK closed the pipe after the process ended; what was read is in the log.
         } finally {
             log.finish();
-            if (openStreams.decrementAndGet() == 0 && leaderExit != null) complete();
+            if (openStreams.decrementAndGet() == 0) {
+                if (leaderExit != null) {
+                    complete();
+                } else if (awaitExitBriefly()) {
+                    leaderExited(); // usually the streams end with the process: no need to wait for the JDK's exit hook
+                }
+            }
+        }
+    }
+
+    private boolean awaitExitBriefly() {
+        try {
+            return process.waitFor(20, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
     private void leaderExited() {
+        if (!exitSeen.compareAndSet(false, true)) return;
         endNanos = System.nanoTime();
         endedAt = Instant.now();
         leaderExit = process.exitValue();

@@ -36,7 +36,7 @@ public final class ProcessLog implements AutoCloseable {
 
     private final StreamKind stream;
     private final Path file;
-    private final FileChannel channel;
+    private volatile FileChannel channel; // opened when the tail overflows for the first time
     private final long cap;
     private final byte[] tail;
     private final Object tailLock = new Object();
@@ -49,16 +49,16 @@ public final class ProcessLog implements AutoCloseable {
     private volatile IOException writeFailure;
     private final CopyOnWriteArrayList<Runnable> watchers = new CopyOnWriteArrayList<>();
 
-    private ProcessLog(StreamKind stream, Path file, FileChannel channel, long cap, int tailBytes) {
+    private ProcessLog(StreamKind stream, Path file, long cap, int tailBytes) {
         this.stream = stream;
         this.file = file;
-        this.channel = channel;
         this.cap = cap;
         this.tail = new byte[(int) (cap > 0 ? Math.min(cap, tailBytes) : tailBytes)];
     }
 
     /**
-     * Creates (or truncates) the log file.
+     * A new log. The file is created (or truncated) only once the output outgrows the in-memory tail, so that
+     * short outputs cost no file system work.
      *
      * @param capBytes  keep at most this many of the newest bytes; 0 keeps everything
      * @param tailBytes size of the in-memory ring of newest bytes
@@ -66,13 +66,7 @@ public final class ProcessLog implements AutoCloseable {
     public static ProcessLog open(StreamKind stream, Path file, long capBytes, int tailBytes) {
         if (capBytes < 0) throw new IllegalArgumentException("capBytes must be >= 0");
         if (tailBytes < 0) throw new IllegalArgumentException("tailBytes must be >= 0");
-        try {
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.READ, StandardOpenOption.WRITE);
-            return new ProcessLog(stream, file, ch, capBytes, tailBytes);
-        } catch (IOException e) {
-            throw new SandboxException("cannot create log file " + file + ": " + e.getMessage(), e);
-        }
+        return new ProcessLog(stream, file, capBytes, tailBytes);
     }
 
     public StreamKind stream() {
@@ -107,8 +101,15 @@ public final class ProcessLog implements AutoCloseable {
     public void append(byte[] bytes, int off, int len) {
         if (len <= 0) return;
         long e = end;
+        if (channel == null && e + len <= tail.length) { // still fits in memory
+            copyToTail(bytes, off, len);
+            end = e + len;
+            notifyWatchers();
+            return;
+        }
         if (writeFailure == null && !closed) {
             try {
+                if (channel == null) spill(e);
                 if (cap > 0) {
                     long newEnd = e + len;
                     if (newEnd - cap > start) start = newEnd - cap; // published before the overwrite: readers re-check it
@@ -169,11 +170,12 @@ public final class ProcessLog implements AutoCloseable {
         watchers.remove(watcher);
     }
 
-    /** Closes the file (the in-memory tail stays readable); with {@code delete} the file is removed. */
+    /** Closes the file (the in-memory tail stays readable); with {@code delete} the file is removed. Only after the writer finished. */
     public void close(boolean delete) {
         closed = true;
         try {
-            channel.close();
+            FileChannel ch = channel;
+            if (ch != null) ch.close();
             if (delete) Files.deleteIfExists(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -187,6 +189,20 @@ public final class ProcessLog implements AutoCloseable {
 
     private void notifyWatchers() {
         for (Runnable w : watchers) w.run();
+    }
+
+    /** Creates the file with the {@code size} bytes held so far in the tail (all of them: the tail never wrapped yet). */
+    private void spill(long size) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        byte[] held = new byte[(int) size];
+        synchronized (tailLock) {
+            System.arraycopy(tail, 0, held, 0, held.length);
+        }
+        ByteBuffer buf = ByteBuffer.wrap(held);
+        long pos = 0;
+        while (buf.hasRemaining()) pos += ch.write(buf, pos);
+        channel = ch;
     }
 
     private void writeCircular(byte[] b, int off, int len, long logicalOffset) throws IOException {
