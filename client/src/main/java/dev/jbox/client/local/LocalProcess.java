@@ -44,7 +44,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>The command has ended when its main process has exited and both output streams reached their end, or
  * {@link #LINGER} after the exit if a background child still holds them open (its later output still goes
- * to the log, but subscribers have had their {@code onExit}).
+ * to the log, but subscribers have had their {@code onExit}). Such children are killed with the tree by
+ * {@link #kill()} and when the sandbox closes. Note that the JDK closes the pipes of an exited process once
+ * they are idle, so a background child that keeps writing long after its parent command ended may get SIGPIPE.
  */
 final class LocalProcess implements CommandHandle {
 
@@ -243,8 +245,12 @@ final class LocalProcess implements CommandHandle {
 
     /** Kills the tree with {@code reason} as the final state; returns false if the command had already ended. */
     boolean stop(ProcessState reason) {
-        if (result != null) return false;
         if (process == null) return false; // a failed start is ended already
+        if (result != null) {
+            // Ended, but background children may still hold its output open: they belong to the tree too.
+            if (!ProcessTree.withLeftovers(List.of(pid)).isEmpty()) ProcessTree.terminate(List.of(pid), killGrace);
+            return false;
+        }
         stopReason.compareAndSet(null, reason);
         ProcessTree.terminate(List.of(pid), killGrace);
         try {
@@ -265,6 +271,7 @@ final class LocalProcess implements CommandHandle {
     boolean isRunning() {
         return result == null;
     }
+
 
     CompletableFuture<CommandResult> ended() {
         return ended;

@@ -289,6 +289,17 @@ class LocalSandboxTest {
     }
 
     @Test
+    void backgroundChildHoldingTheOutputDoesNotHoldTheEndAndDiesWithKill() throws Exception {
+        CommandHandle h = sandbox.commands().start("sleep 1000 & echo $!");
+        CommandResult r = h.waitFor(Duration.ofSeconds(10));
+        assertEquals(ProcessState.COMPLETED, r.state(), "ended when its main process exited");
+        List<Long> child = awaitPids(h, 1);
+        assertTrue(alive(child.get(0)), "a background child outlives its command until killed");
+        assertFalse(h.kill(), "the command itself had ended");
+        assertDead(h.pid(), child);
+    }
+
+    @Test
     void timeoutKillsTheTree() throws Exception {
         CommandHandle h = sandbox.commands().start("sleep 1000 & echo $!; wait",
                 RunOptions.background().timeout(Duration.ofMillis(300)));
@@ -326,9 +337,14 @@ class LocalSandboxTest {
             pids.addAll(awaitPids(h, 1));
             pids.add(h.pid());
         }
+        CommandHandle leaver = own.commands().start("sleep 1000 & echo $!");
+        assertEquals(ProcessState.COMPLETED, leaver.waitFor(Duration.ofSeconds(10)).state());
+        List<Long> leftover = awaitPids(leaver, 1);
+        pids.addAll(leftover);
         Recorder r = new Recorder();
         handles.get(0).subscribe(r);
         own.close();
+        assertEquals(ProcessState.COMPLETED, leaver.state(), "an ended command keeps its state; only its leftover child was killed");
         for (CommandHandle h : handles) assertEquals(ProcessState.KILLED, h.state());
         assertDead(-1, pids);
         assertEquals(ProcessState.KILLED, r.awaitExit(Duration.ofSeconds(5)).state());
