@@ -176,7 +176,7 @@ final class RequestHandlers {
         List<History.Entry> entries = switch (req.histAccessType() == null ? "tail" : req.histAccessType()) {
             case "tail" -> history.tail(n);
             case "range" -> history.range(req.session() == null ? 0 : req.session(), req.start() == null ? 1 : req.start(), req.stop());
-            case "search" -> history.search(req.pattern(), n, Boolean.TRUE.equals(req.unique()));
+            case "search" -> history.search(req.pattern(), req.n() == null ? 0 : req.n(), Boolean.TRUE.equals(req.unique()));
             default -> throw new InvalidRequestException("unknown hist_access_type " + req.histAccessType());
         };
         r.reply("history_reply", new Contents.HistoryReply("ok", entries.stream().map(e -> e.toWire(output)).toList()));
