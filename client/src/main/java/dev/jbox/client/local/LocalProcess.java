@@ -148,7 +148,7 @@ final class LocalProcess implements CommandHandle {
         startReader(p.getErrorStream(), err);
         if (timeout != null) {
             timer = TIMERS.schedule(() -> LogFollower.DEFAULT_EXECUTOR.execute(() -> stop(ProcessState.TIMED_OUT)),
-                    timeout.toNanos(), TimeUnit.NANOSECONDS);
+                    nanos(timeout), TimeUnit.NANOSECONDS);
         }
         p.onExit().thenRun(this::leaderExited);
     }
@@ -342,7 +342,7 @@ final class LocalProcess implements CommandHandle {
     public CommandResult waitFor(Duration timeout) throws InterruptedException {
         if (timeout == null || timeout.isNegative()) throw new IllegalArgumentException("timeout must be >= 0, got " + timeout);
         try {
-            return ended.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return ended.get(nanos(timeout), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             return new CommandResult(id, state(), null, "", "", out.end(), err.end(), startedAt,
                     Duration.ofNanos(System.nanoTime() - startNanos), null);
@@ -453,6 +453,15 @@ final class LocalProcess implements CommandHandle {
             s.close();
         } catch (IOException e) {
             // the process is gone; closing its input cannot fail in a way that matters
+        }
+    }
+
+    /** Nanoseconds, saturated: a timeout of years means "practically never", not an overflow. */
+    static long nanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
         }
     }
 

@@ -353,6 +353,31 @@ class LocalSandboxTest {
         own.close(); // idempotent
     }
 
+    @Test
+    void interruptingAForegroundRunKillsIt() throws Exception {
+        SandboxException[] thrown = new SandboxException[1];
+        Thread t = new Thread(() -> {
+            try {
+                sandbox.commands().run("echo started; sleep 1000", RunOptions.background().name("fg-interrupt"));
+            } catch (SandboxException e) {
+                thrown[0] = e;
+            }
+        });
+        t.start();
+        CommandHandle h = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (h == null || h.stdout().isEmpty()) {
+            if (System.nanoTime() > deadline) fail("foreground command did not start");
+            Thread.sleep(5);
+            h = sandbox.commands().get("fg-interrupt").orElse(null);
+        }
+        t.interrupt();
+        t.join(10_000);
+        assertFalse(t.isAlive());
+        assertTrue(thrown[0] != null && thrown[0].getMessage().contains("was killed"), String.valueOf(thrown[0]));
+        assertEquals(ProcessState.KILLED, h.state());
+    }
+
     // ---- stdin -----------------------------------------------------------------------------------------------
 
     @Test
