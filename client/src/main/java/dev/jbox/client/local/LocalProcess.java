@@ -331,6 +331,11 @@ final class LocalProcess implements CommandHandle {
 
     @Override
     public CommandResult waitFor() throws InterruptedException {
+        Process p = process;
+        if (p != null && result == null) {
+            p.waitFor(); // the caller sees the exit first hand instead of through the reader threads
+            leaderExited();
+        }
         try {
             return ended.get();
         } catch (ExecutionException e) {
@@ -341,8 +346,11 @@ final class LocalProcess implements CommandHandle {
     @Override
     public CommandResult waitFor(Duration timeout) throws InterruptedException {
         if (timeout == null || timeout.isNegative()) throw new IllegalArgumentException("timeout must be >= 0, got " + timeout);
+        long deadline = System.nanoTime() + Math.min(nanos(timeout), Long.MAX_VALUE / 4);
+        Process p = process;
+        if (p != null && result == null && p.waitFor(nanos(timeout), TimeUnit.NANOSECONDS)) leaderExited();
         try {
-            return ended.get(nanos(timeout), TimeUnit.NANOSECONDS);
+            return ended.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             return new CommandResult(id, state(), null, "", "", out.end(), err.end(), startedAt,
                     Duration.ofNanos(System.nanoTime() - startNanos), null);

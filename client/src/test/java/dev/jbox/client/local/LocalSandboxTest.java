@@ -260,6 +260,18 @@ class LocalSandboxTest {
         assertTrue(info.endedAt() != null && info.exitCode() == 0);
     }
 
+    @Test
+    void sandboxEnvironmentAndWorkDirApplyToEveryCommandAndRunOptionsOverride() throws Exception {
+        try (Sandbox own = Sandbox.local(LocalOptions.defaults().workDir(tmp).env("A", "sandbox").env("B", "sandbox"))) {
+            CommandResult r = own.commands().run("echo $A $B; pwd", RunOptions.background().env("B", "command"));
+            assertEquals("sandbox command\n" + tmp + "\n", r.stdout());
+            assertTrue(own.describe().contains(tmp.toString()), own.describe());
+            Files.createDirectory(tmp.resolve("sub"));
+            assertEquals(tmp.resolve("sub") + "\n", own.commands().run("pwd", RunOptions.background().cwd("sub")).stdout(),
+                    "a relative cwd is resolved against the sandbox's working directory");
+        }
+    }
+
     // ---- process trees ---------------------------------------------------------------------------------------
 
     @Test
