@@ -405,8 +405,32 @@ class LocalSandboxTest {
         assertEquals(6 + binary.length + 5, r.stdoutBytes());
         LogRead back = h.readOutput(StreamKind.STDOUT, 6, binary.length);
         assertArrayEquals(binary, back.bytes());
-        SandboxException closed = assertThrows(SandboxException.class, () -> h.sendStdin("x"));
-        assertTrue(closed.getMessage().contains(h.id()), closed.getMessage());
+        SandboxException ended = assertThrows(SandboxException.class, () -> h.sendStdin("x"));
+        assertEquals("process " + h.id() + " has already ended", ended.getMessage());
+        CommandHandle open = sandbox.commands().start("cat", RunOptions.background().stdin(true));
+        open.closeStdin();
+        SandboxException closed = assertThrows(SandboxException.class, () -> open.sendStdin("x"));
+        assertTrue(closed.getMessage().equals("stdin of process " + open.id() + " is closed")
+                || closed.getMessage().equals("process " + open.id() + " has already ended"), closed.getMessage());
+        assertEquals(0, open.waitFor(Duration.ofSeconds(10)).exitCode());
+    }
+
+    @Test
+    void stdinToAProcessThatDoesNotReadNeverBlocksTheCaller() throws Exception {
+        CommandHandle h = sandbox.commands().start("sleep 1000", RunOptions.background().stdin(true));
+        byte[] mb = new byte[1 << 20];
+        SandboxException full = null;
+        for (int i = 0; i < 20 && full == null; i++) {
+            try {
+                h.sendStdin(mb);
+            } catch (SandboxException e) {
+                full = e;
+            }
+        }
+        assertTrue(full != null && full.getMessage().startsWith("stdin of process " + h.id() + " is full"), String.valueOf(full));
+        assertTrue(h.kill());
+        assertEquals("process " + h.id() + " has already ended",
+                assertThrows(SandboxException.class, () -> h.sendStdin("x")).getMessage());
     }
 
     // ---- concurrency -----------------------------------------------------------------------------------------
