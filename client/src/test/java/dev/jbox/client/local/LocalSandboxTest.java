@@ -477,6 +477,27 @@ class LocalSandboxTest {
         }
     }
 
+    @Test
+    void manyProcessesKilledFromManyThreadsAtOnce() throws Exception {
+        List<CommandHandle> handles = new ArrayList<>();
+        for (int i = 0; i < 40; i++) handles.add(sandbox.commands().start("sleep 1000 & wait"));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> kills = new ArrayList<>();
+            for (CommandHandle h : handles) {
+                kills.add(pool.submit(h::kill));
+                kills.add(pool.submit(() -> sandbox.commands().kill(h.id()))); // the same process, twice at once
+            }
+            for (Future<Boolean> f : kills) f.get(60, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        for (CommandHandle h : handles) {
+            assertEquals(ProcessState.KILLED, h.state());
+            assertDead(h.pid(), List.of());
+        }
+    }
+
     // ---- bad input -------------------------------------------------------------------------------------------
 
     @Test
