@@ -59,8 +59,12 @@ class LocalSandboxTest {
     }
 
     @AfterAll
-    static void close() {
+    static void close() throws IOException {
         sandbox.close();
+        try (var paths = Files.walk(stateDir)) { // a given state directory is kept by the sandbox: remove ours
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        assertFalse(Files.exists(stateDir));
     }
 
     // ---- output equality -------------------------------------------------------------------------------------
