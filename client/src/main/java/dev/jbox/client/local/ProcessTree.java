@@ -120,7 +120,7 @@ final class ProcessTree {
     static void terminate(Collection<Long> leaders, Duration grace) {
         Set<Long> known = members(leaders, Set.of());
         signal(Signal.TERM, leaders, known);
-        long deadline = System.nanoTime() + grace.toNanos();
+        long deadline = System.nanoTime() + Math.min(LocalProcess.nanos(grace), Long.MAX_VALUE / 4);
         long pause = 5;
         while (System.nanoTime() < deadline) {
             Set<Long> alive = members(leaders, known);

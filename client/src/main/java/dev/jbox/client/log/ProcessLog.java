@@ -33,14 +33,19 @@ public final class ProcessLog implements AutoCloseable {
     public static final int DEFAULT_TAIL_BYTES = 64 * 1024;
 
     private static final byte[] EMPTY = new byte[0];
+    /** A finished log at most this long stays in memory only; a longer one lives in its file alone. */
+    private static final int KEEP_IN_MEMORY = 4096;
 
     private final StreamKind stream;
     private final Path file;
     private volatile FileChannel channel; // opened when the tail overflows for the first time
     private final long cap;
-    private final byte[] tail;
+    private final int tailMax;
     private final Object tailLock = new Object();
-    private long tailEnd; // guarded by tailLock: log offset just after the ring's newest byte
+    // Guarded by tailLock. The ring grows up to tailMax while it holds the whole log (no wrap yet), so that
+    // short outputs cost only their size; once the log is finished and on file, the ring is released.
+    private byte[] tail = EMPTY;
+    private long tailEnd; // log offset just after the ring's newest byte
 
     private volatile long start;
     private volatile long end;
@@ -53,7 +58,7 @@ public final class ProcessLog implements AutoCloseable {
         this.stream = stream;
         this.file = file;
         this.cap = cap;
-        this.tail = new byte[(int) (cap > 0 ? Math.min(cap, tailBytes) : tailBytes)];
+        this.tailMax = (int) (cap > 0 ? Math.min(cap, tailBytes) : tailBytes);
     }
 
     /**
@@ -101,7 +106,7 @@ public final class ProcessLog implements AutoCloseable {
     public void append(byte[] bytes, int off, int len) {
         if (len <= 0) return;
         long e = end;
-        if (channel == null && e + len <= tail.length) { // still fits in memory
+        if (channel == null && e + len <= tailMax) { // still fits in memory
             copyToTail(bytes, off, len);
             end = e + len;
             notifyWatchers();
@@ -129,6 +134,20 @@ public final class ProcessLog implements AutoCloseable {
 
     /** Marks the end of the stream. */
     public void finish() {
+        if (channel == null && end > KEEP_IN_MEMORY && writeFailure == null && !closed) {
+            try {
+                spill(end); // so that the many ended processes of a long session hold little memory
+            } catch (IOException e) {
+                writeFailure = e;
+            }
+        }
+        synchronized (tailLock) {
+            if (channel != null && writeFailure == null) {
+                tail = EMPTY; // everything is on file
+            } else if (tailEnd < tail.length) {
+                tail = java.util.Arrays.copyOf(tail, (int) tailEnd); // never wrapped: keep exactly the log
+            }
+        }
         finished = true;
         notifyWatchers();
     }
@@ -217,10 +236,14 @@ public final class ProcessLog implements AutoCloseable {
     }
 
     private void copyToTail(byte[] b, int off, int len) {
-        int size = tail.length;
-        if (size == 0) return;
+        if (tailMax == 0) return;
         synchronized (tailLock) {
             long at = tailEnd;
+            if (tail.length < tailMax && at + len > tail.length) { // grow; the content is still linear
+                long want = Math.max(at + len, Math.max(2L * tail.length, 4096));
+                tail = java.util.Arrays.copyOf(tail, (int) Math.min(tailMax, want));
+            }
+            int size = tail.length;
             if (len > size) { // only the newest `size` bytes fit
                 at += len - size;
                 off += len - size;
@@ -235,9 +258,9 @@ public final class ProcessLog implements AutoCloseable {
     }
 
     private boolean readTail(long from, byte[] out) {
-        int size = tail.length;
-        if (size == 0) return false;
         synchronized (tailLock) {
+            int size = tail.length;
+            if (size == 0) return false;
             if (from < tailEnd - size || from + out.length > tailEnd) return false;
             int pos = (int) (from % size);
             int first = Math.min(out.length, size - pos);
@@ -249,7 +272,7 @@ public final class ProcessLog implements AutoCloseable {
 
     private void readFile(long from, byte[] out) {
         if (writeFailure != null) throw new SandboxException("the " + stream.name().toLowerCase() + " log file " + file
-                + " could not be written (" + writeFailure.getMessage() + "); only the newest " + tail.length + " bytes are kept");
+                + " could not be written (" + writeFailure.getMessage() + "); only the newest " + tailMax + " bytes are kept");
         try {
             if (cap > 0) {
                 long pos = from % cap;
