@@ -23,8 +23,11 @@ import picocli.CommandLine.Option;
         description = "Runs the jbox Jupyter kernel on a connection file.")
 public final class Main implements Callable<Integer> {
 
-    @Option(names = {"-f", "--connection-file"}, required = true, paramLabel = "FILE", description = "Jupyter connection file")
+    @Option(names = {"-f", "--connection-file"}, paramLabel = "FILE", description = "Jupyter connection file")
     Path connectionFile;
+
+    @Option(names = "--warmup", hidden = true, description = "run the start-up path once and exit (used by install to build a CDS archive)")
+    boolean warmup;
 
     public static void main(String[] args) {
         configureLogging();
@@ -33,6 +36,14 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (warmup) {
+            Warmup.run();
+            return 0;
+        }
+        if (connectionFile == null) {
+            System.err.println("jbox kernel: missing -f CONNECTION_FILE (Jupyter passes it; see `jbox install`)");
+            return 2;
+        }
         ConnectionInfo info = ConnectionInfo.read(connectionFile);
         Evaluator evaluator = createEvaluator();
         // SIGTERM (e.g. a frontend that gave up waiting) still ends the sandbox's process trees.

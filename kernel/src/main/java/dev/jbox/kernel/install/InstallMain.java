@@ -67,6 +67,8 @@ public final class InstallMain {
         Path java;
         @Option(names = "--jvm-opt", paramLabel = "OPT", description = "extra JVM option, repeatable")
         List<String> jvmOpts = new ArrayList<>();
+        @Option(names = "--no-cds", description = "skip the class-data-sharing archive that makes the kernel start faster")
+        boolean noCds;
         @Option(names = "--jar", paramLabel = "JAR", hidden = true, description = "the kernel jar (default: the running one)")
         Path jar;
 
@@ -79,7 +81,7 @@ public final class InstallMain {
             }
             Path source = jar != null ? jar : runningJar();
             Path dir = location.kernelsDir().resolve(name);
-            Kernelspec spec = new Kernelspec(dir, javaBin, jvmOpts, displayName);
+            Kernelspec spec = new Kernelspec(dir, javaBin, jvmOpts, displayName, !noCds);
             spec.write(source);
             System.out.println("Installed kernelspec " + name + " in " + dir);
             return 0;

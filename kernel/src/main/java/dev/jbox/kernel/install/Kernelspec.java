@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /** A kernelspec directory: kernel.json, the kernel jar and the logos. */
-record Kernelspec(Path dir, Path java, List<String> jvmOptions, String displayName) {
+record Kernelspec(Path dir, Path java, List<String> jvmOptions, String displayName, boolean cds) {
 
     /** Default JVM options: the serial collector starts fastest and keeps an interactive process small. */
     static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseSerialGC");
@@ -32,6 +32,11 @@ record Kernelspec(Path dir, Path java, List<String> jvmOptions, String displayNa
         List<String> argv = new ArrayList<>();
         argv.add(java.toString());
         argv.addAll(jvmOptions.isEmpty() ? DEFAULT_JVM_OPTIONS : jvmOptions);
+        Path archive = dir.resolve("jbox.jsa");
+        if (cds && ClassDataArchive.create(java, installedJar, archive)) {
+            argv.add("-XX:SharedArchiveFile=" + archive);
+            argv.add("-Xshare:auto"); // a stale archive (e.g. after a JDK update) is ignored, never fatal
+        }
         argv.addAll(List.of("-jar", installedJar.toString(), "-f", "{connection_file}"));
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("argv", argv);
