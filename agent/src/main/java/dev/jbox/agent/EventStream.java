@@ -1,0 +1,76 @@
+package dev.jbox.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import dev.jbox.client.remote.envd.ConnectException;
+import dev.jbox.client.remote.envd.Envelope;
+import dev.jbox.client.remote.envd.Messages.EndOfStream;
+import dev.jbox.client.remote.envd.Messages.StreamResponse;
+import dev.jbox.client.remote.envd.Protocol;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The response side of one server stream: envelopes written and flushed one by one; ends with an end-stream
+ * envelope. Writers are the sandbox's delivery thread and the keepalive timer, hence the lock.
+ * A failed write means the client went away: the stream is then finished without a trailer.
+ */
+final class EventStream {
+
+    private final OutputStream out;
+    private final ObjectMapper mapper;
+    private final CountDownLatch done = new CountDownLatch(1);
+    private boolean finished;
+
+    EventStream(HttpExchange exchange, ObjectMapper mapper) throws IOException {
+        this.mapper = mapper;
+        exchange.getResponseHeaders().set("Content-Type", Protocol.CONNECT_JSON);
+        exchange.sendResponseHeaders(200, 0);
+        this.out = new BufferedOutputStream(exchange.getResponseBody(), 1 << 16);
+    }
+
+    /** Writes one event; false if the stream is over (finished or client gone). */
+    synchronized boolean send(StreamResponse response) {
+        if (finished) return false;
+        try {
+            new Envelope(0, mapper.writeValueAsBytes(response)).writeTo(out);
+            out.flush();
+            return true;
+        } catch (IOException e) {
+            finished = true;
+            done.countDown();
+            return false;
+        }
+    }
+
+    /** Ends the stream with {@code {}} or the given error. Idempotent. */
+    synchronized void finish(ConnectException error) {
+        if (finished) return;
+        finished = true;
+        try {
+            byte[] trailer = mapper.writeValueAsBytes(new EndOfStream(error == null ? null : error.body()));
+            new Envelope(Envelope.END_STREAM, trailer).writeTo(out);
+            out.flush();
+        } catch (IOException ignored) {
+            // client gone; nothing left to tell it
+        } finally {
+            done.countDown();
+        }
+    }
+
+    synchronized boolean isOpen() {
+        return !finished;
+    }
+
+    void awaitEnd() throws InterruptedException {
+        done.await();
+    }
+
+    boolean awaitEnd(long millis) throws InterruptedException {
+        return done.await(millis, TimeUnit.MILLISECONDS);
+    }
+}
