@@ -86,10 +86,10 @@ final class ProcessService {
 
     Empty sendSignal(SendSignalRequest req) {
         ProcessTable.Entry e = table.findRunning(req.process());
-        Signal s = parseSignal(req.signal());
-        if (s == Signal.KILL || s == Signal.TERM) {
-            e.handle().signal(s);
-        }
+        // SIGKILL kills the tree at once (what stock SDKs send for kill); SIGTERM is a graceful kill of the tree:
+        // TERM, then KILL after the sandbox's grace period, so that no orphan survives.
+        if (parseSignal(req.signal()) == Signal.KILL) e.handle().signal(Signal.KILL);
+        else e.handle().kill();
         return new Empty();
     }
 
@@ -155,7 +155,7 @@ final class ProcessService {
         }
         ProcessTable.Entry entry = table.add(h.pid(), h, new ProcessConfig(cfg.cmd(), cfg.args() == null ? List.of() : cfg.args(),
                 cfg.envs() == null ? Map.of() : cfg.envs(), cfg.cwd()), req.tag());
-        stream.send(new StreamResponse(ProcessEvent.ofStart(entry.pid()), null));
+        stream.send(new StreamResponse(ProcessEvent.ofStart(entry.pid()), req.jbox() == null ? null : new EventExt(h.id(), null, null)));
         return follow(entry, 0, 0, req.jbox() != null, stream);
     }
 
@@ -169,7 +169,7 @@ final class ProcessService {
         long out = resume ? req.jbox().stdoutOffset() : e.handle().info().stdoutBytes();
         long err = resume ? req.jbox().stderrOffset() : e.handle().info().stderrBytes();
         if (out < 0 || err < 0) throw new ConnectException(ConnectCode.INVALID_ARGUMENT, "offsets must be >= 0");
-        stream.send(new StreamResponse(ProcessEvent.ofStart(e.pid()), null));
+        stream.send(new StreamResponse(ProcessEvent.ofStart(e.pid()), resume ? new EventExt(e.handle().id(), null, null) : null));
         return follow(e, out, err, resume, stream);
     }
 
@@ -182,7 +182,7 @@ final class ProcessService {
                 for (int from = 0; from < b.length; from += MAX_DATA_EVENT) {
                     byte[] part = Arrays.copyOfRange(b, from, Math.min(b.length, from + MAX_DATA_EVENT));
                     DataEvent d = chunk.stream() == StreamKind.STDOUT ? new DataEvent(part, null, null) : new DataEvent(null, part, null);
-                    EventExt ext = annotate ? new EventExt(chunk.offset() + from, null) : null;
+                    EventExt ext = annotate ? new EventExt(null, chunk.offset() + from, null) : null;
                     if (!stream.send(new StreamResponse(ProcessEvent.ofData(d), ext))) {
                         closeQuietly(sub.get());
                         return;
@@ -193,7 +193,7 @@ final class ProcessService {
             @Override
             public void onGap(StreamKind kind, long offset, long missing) {
                 if (annotate) {
-                    stream.send(new StreamResponse(null, new EventExt(null, new GapExt(kind.name().toLowerCase(Locale.ROOT), offset, missing))));
+                    stream.send(new StreamResponse(null, new EventExt(null, null, new GapExt(kind.name().toLowerCase(Locale.ROOT), offset, missing))));
                 }
             }
 

@@ -109,8 +109,9 @@ public final class Messages {
     public record StreamResponse(ProcessEvent event, EventExt jbox) {
     }
 
+    /** {@code id}: the agent's id of the process (on the start event); {@code offset}: where a data event starts. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record EventExt(Long offset, GapExt gap) {
+    public record EventExt(String id, Long offset, GapExt gap) {
     }
 
     /** {@code missing} bytes of {@code stream} ("stdout"/"stderr") from {@code offset} were dropped by the log cap. */
