@@ -1,6 +1,7 @@
 package dev.jbox.client.remote;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jbox.client.Commands;
 import dev.jbox.client.Sandbox;
 import dev.jbox.client.SandboxException;
 import dev.jbox.client.remote.envd.Protocol;
@@ -64,7 +65,7 @@ public final class RemoteSandbox implements Sandbox {
     }
 
     @Override
-    public RemoteCommands commands() {
+    public Commands commands() {
         if (closed) throw new SandboxException("the sandbox " + describe() + " is closed");
         return commands;
     }
