@@ -118,7 +118,7 @@ public final class AgentServer implements AutoCloseable {
     // ---- HTTP plumbing
 
     private void handle(HttpExchange ex) {
-        try (ex) {
+        try {
             ex.getResponseHeaders().set(Protocol.FEATURES_HEADER, Protocol.FEATURES);
             if (!config.token().matches(ex.getRequestHeaders().getFirst(Protocol.ACCESS_TOKEN_HEADER))) {
                 sendError(ex, new ConnectException(ConnectCode.UNAUTHENTICATED, "missing or wrong " + Protocol.ACCESS_TOKEN_HEADER + " header"));
@@ -145,6 +145,8 @@ public final class AgentServer implements AutoCloseable {
             // the client went away; nothing to answer
         } catch (RuntimeException e) {
             sendErrorQuietly(ex, new ConnectException(ConnectCode.INTERNAL, ProcessService.oneLine(e)));
+        } finally {
+            ex.close();
         }
     }
 

@@ -10,15 +10,14 @@ final class EndEvents {
     }
 
     static EndEvent of(CommandResult r) {
+        int code = r.exitCode() == null ? -1 : r.exitCode();
         return switch (r.state()) {
-            case COMPLETED -> {
-                int code = r.exitCode() == null ? 0 : r.exitCode();
-                yield new EndEvent(code, true, "exit status " + code, r.error());
-            }
-            case KILLED -> signalled(9, r.error());
-            case TIMED_OUT -> new EndEvent(-1, false, "signal: killed", r.error() != null ? r.error() : "command timed out");
-            case FAILED -> new EndEvent(r.exitCode() == null ? -1 : r.exitCode(), false, "failed",
-                    r.error() != null ? r.error() : "the command failed to run");
+            case COMPLETED -> new EndEvent(code, true, "exit status " + code, null);
+            // a non-zero exit is FAILED for jbox; a start failure is FAILED with an error and no exit
+            case FAILED -> r.error() == null ? new EndEvent(code, true, "exit status " + code, null)
+                    : new EndEvent(-1, false, "failed", r.error());
+            case KILLED -> signalled(code > 128 && code < 160 ? code - 128 : 9, null);
+            case TIMED_OUT -> new EndEvent(-1, false, "signal: killed", r.error() != null ? r.error() : "timed out");
             default -> new EndEvent(-1, false, r.state().name().toLowerCase(java.util.Locale.ROOT), r.error());
         };
     }

@@ -93,7 +93,7 @@ class RemoteSandboxEndToEndTest {
     @Test
     void runInForegroundCapturesOutputAndExitCode() {
         CommandResult r = sb.commands().run("echo out; echo err >&2; exit 4");
-        assertEquals(ProcessState.COMPLETED, r.state());
+        assertEquals(ProcessState.FAILED, r.state(), "a non-zero exit is FAILED, as in the local backend");
         assertEquals(4, r.exitCode());
         assertEquals("out\n", r.stdout());
         assertEquals("err\n", r.stderr());
@@ -124,7 +124,7 @@ class RemoteSandboxEndToEndTest {
         CommandHandle running = sb.commands().start("sleep 30");
         List<ProcessInfo> all = sb.commands().list();
         ProcessInfo ended = all.stream().filter(p -> p.pid() == done.pid()).findFirst().orElseThrow();
-        assertEquals(ProcessState.COMPLETED, ended.state());
+        assertEquals(ProcessState.FAILED, ended.state());
         assertEquals(7, ended.exitCode());
         assertEquals("jbox-test", ended.tag());
         ProcessInfo live = all.stream().filter(p -> p.pid() == running.pid()).findFirst().orElseThrow();
@@ -173,8 +173,14 @@ class RemoteSandboxEndToEndTest {
     @Test
     void badCommandsAndUnknownIdsAreOneLineErrors() {
         SandboxException e = assertThrows(SandboxException.class,
-                () -> sb.commands().start("x", RunOptions.background().argv(List.of("/nonexistent/program"))));
+                () -> sb.commands().start("pwd", RunOptions.background().cwd("/nonexistent/dir")));
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertTrue(e.getMessage().contains("/nonexistent/dir"), e.getMessage());
+        SandboxException dup = assertThrows(SandboxException.class, () -> {
+            sb.commands().start("sleep 5", RunOptions.background().name("twice"));
+            sb.commands().start("sleep 5", RunOptions.background().name("twice"));
+        });
+        assertTrue(dup.getMessage().contains("twice"), dup.getMessage());
         assertTrue(sb.commands().get("no-such-process").isEmpty());
         SandboxException wrong = assertThrows(SandboxException.class, () -> RemoteSandbox.connect(agent.url(), "wrong", RemoteOptions.defaults()));
         assertTrue(wrong.getMessage().contains("401"), wrong.getMessage());

@@ -127,7 +127,7 @@ final class RemoteCommandHandle implements CommandHandle {
         String status = end.status() == null ? "" : end.status();
         if (err != null && err.toLowerCase(Locale.ROOT).contains("timed out")) state = ProcessState.TIMED_OUT;
         else if (status.startsWith("signal:")) state = ProcessState.KILLED;
-        else if (Boolean.TRUE.equals(end.exited())) state = ProcessState.COMPLETED;
+        else if (Boolean.TRUE.equals(end.exited())) state = end.exitCode() == null || end.exitCode() == 0 ? ProcessState.COMPLETED : ProcessState.FAILED;
         else state = ProcessState.FAILED;
         Integer code = Boolean.TRUE.equals(end.exited()) ? (end.exitCode() == null ? 0 : end.exitCode()) : null;
         return new CommandResult(id, state, code, "", "", stdoutBytes, stderrBytes, startedAt,
