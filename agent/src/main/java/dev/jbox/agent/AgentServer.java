@@ -59,6 +59,11 @@ public final class AgentServer implements AutoCloseable {
         }
     }
 
+    static {
+        // Small envelopes must leave at once: with Nagle's algorithm a flushed event can wait ~40 ms for a delayed ACK.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final Config config;
     private final Sandbox sandbox;
     private final ProcessService service;

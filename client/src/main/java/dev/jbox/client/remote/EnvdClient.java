@@ -45,6 +45,7 @@ final class EnvdClient {
                 .readTimeout(req, TimeUnit.MILLISECONDS)
                 .callTimeout(req, TimeUnit.MILLISECONDS)
                 .retryOnConnectionFailure(false)
+                .socketFactory(new NoDelaySocketFactory())
                 .build();
         // Streams may last hours: no call timeout; a read timeout of 3 keepalives detects a dead peer.
         this.streamHttp = unaryHttp.newBuilder()

@@ -49,7 +49,12 @@ final class EventReader implements AutoCloseable {
         }
     }
 
-    /** Aborts the call; a blocked {@link #next()} fails promptly. */
+    /** Aborts the call from any thread; a blocked {@link #next()} fails promptly. */
+    void cancel() {
+        call.cancel();
+    }
+
+    /** Releases the connection; only from the thread that reads (closing drains what is left of the body). */
     @Override
     public void close() {
         call.cancel();

@@ -63,7 +63,7 @@ final class ProcessFollower implements Runnable, AutoCloseable {
     public void close() {
         stopped = true;
         EventReader r = reader;
-        if (r != null) r.close();
+        if (r != null) r.cancel();
         thread.interrupt();
     }
 
