@@ -155,7 +155,8 @@ final class ProcessService {
         }
         ProcessTable.Entry entry = table.add(h.pid(), h, new ProcessConfig(cfg.cmd(), cfg.args() == null ? List.of() : cfg.args(),
                 cfg.envs() == null ? Map.of() : cfg.envs(), cfg.cwd()), req.tag());
-        stream.send(new StreamResponse(ProcessEvent.ofStart(entry.pid()), req.jbox() == null ? null : new EventExt(h.id(), null, null)));
+        stream.send(new StreamResponse(ProcessEvent.ofStart(entry.pid()), req.jbox() == null ? null : EventExt.id(h.id())));
+        if (req.jbox() != null && Boolean.TRUE.equals(req.jbox().quiet())) return awaitEnd(entry, stream);
         return follow(entry, 0, 0, req.jbox() != null, stream);
     }
 
@@ -169,8 +170,52 @@ final class ProcessService {
         long out = resume ? req.jbox().stdoutOffset() : e.handle().info().stdoutBytes();
         long err = resume ? req.jbox().stderrOffset() : e.handle().info().stderrBytes();
         if (out < 0 || err < 0) throw new ConnectException(ConnectCode.INVALID_ARGUMENT, "offsets must be >= 0");
-        stream.send(new StreamResponse(ProcessEvent.ofStart(e.pid()), resume ? new EventExt(e.handle().id(), null, null) : null));
+        stream.send(new StreamResponse(ProcessEvent.ofStart(e.pid()), resume ? EventExt.id(e.handle().id()) : null));
+        if (resume && Boolean.TRUE.equals(req.jbox().quiet())) return awaitEnd(e, stream);
         return follow(e, out, err, resume, stream);
+    }
+
+    private static void end(CommandResult result, boolean annotate, EventStream stream) {
+        stream.send(new StreamResponse(ProcessEvent.ofEnd(EndEvents.of(result)),
+                annotate ? EventExt.totals(result.stdoutBytes(), result.stderrBytes()) : null));
+        stream.finish(null);
+    }
+
+    /** A quiet stream: only the end (a watcher does not need the output, and must not cost a second copy of it). */
+    private Subscription awaitEnd(ProcessTable.Entry e, EventStream stream) {
+        Thread t = new Thread(() -> {
+            try {
+                while (stream.isOpen()) {
+                    CommandResult r = e.handle().waitFor(Duration.ofSeconds(1));
+                    if (r.state().isFinal()) {
+                        end(r, true, stream);
+                        return;
+                    }
+                }
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException ex) {
+                stream.finish(new ConnectException(ConnectCode.INTERNAL, oneLine(ex)));
+            }
+        }, "jbox-agent-wait-" + e.pid());
+        t.setDaemon(true);
+        t.start();
+        return new Subscription() {
+            @Override
+            public long stdoutOffset() {
+                return 0;
+            }
+
+            @Override
+            public long stderrOffset() {
+                return 0;
+            }
+
+            @Override
+            public void close() {
+                t.interrupt();
+            }
+        };
     }
 
     private Subscription follow(ProcessTable.Entry e, long out, long err, boolean annotate, EventStream stream) {
@@ -180,9 +225,9 @@ final class ProcessService {
             public void onOutput(OutputChunk chunk) {
                 byte[] b = chunk.bytes();
                 for (int from = 0; from < b.length; from += MAX_DATA_EVENT) {
-                    byte[] part = Arrays.copyOfRange(b, from, Math.min(b.length, from + MAX_DATA_EVENT));
+                    byte[] part = from == 0 && b.length <= MAX_DATA_EVENT ? b : Arrays.copyOfRange(b, from, Math.min(b.length, from + MAX_DATA_EVENT));
                     DataEvent d = chunk.stream() == StreamKind.STDOUT ? new DataEvent(part, null, null) : new DataEvent(null, part, null);
-                    EventExt ext = annotate ? new EventExt(null, chunk.offset() + from, null) : null;
+                    EventExt ext = annotate ? EventExt.offset(chunk.offset() + from) : null;
                     if (!stream.send(new StreamResponse(ProcessEvent.ofData(d), ext))) {
                         closeQuietly(sub.get());
                         return;
@@ -193,14 +238,13 @@ final class ProcessService {
             @Override
             public void onGap(StreamKind kind, long offset, long missing) {
                 if (annotate) {
-                    stream.send(new StreamResponse(null, new EventExt(null, null, new GapExt(kind.name().toLowerCase(Locale.ROOT), offset, missing))));
+                    stream.send(new StreamResponse(null, EventExt.gap(new GapExt(kind.name().toLowerCase(Locale.ROOT), offset, missing))));
                 }
             }
 
             @Override
             public void onExit(CommandResult result) {
-                stream.send(new StreamResponse(ProcessEvent.ofEnd(EndEvents.of(result)), null));
-                stream.finish(null);
+                end(result, annotate, stream);
             }
 
             @Override

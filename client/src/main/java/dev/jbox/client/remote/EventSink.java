@@ -11,6 +11,10 @@ interface EventSink {
 
     void onGap(StreamKind stream, long offset, long missing);
 
+    /** Byte totals of the process, sent with the end event by jbox agents; called just before {@link #onEnd}. */
+    default void onTotals(long stdoutBytes, long stderrBytes) {
+    }
+
     /** The process ended; the last call. */
     void onEnd(EndEvent end);
 

@@ -26,6 +26,7 @@ final class ProcessFollower implements Runnable, AutoCloseable {
     private final EnvdClient client;
     private final long pid;
     private final boolean replay;
+    private final boolean quiet;
     private final EventSink sink;
     private volatile EventReader reader;
     private volatile boolean stopped;
@@ -33,9 +34,14 @@ final class ProcessFollower implements Runnable, AutoCloseable {
     private long stderr;
     private final Thread thread;
 
-    /** @param initial an already-open stream whose start event was read (the Start call), or null to connect */
-    ProcessFollower(EnvdClient client, long pid, long stdoutOffset, long stderrOffset, boolean replay, EventSink sink, EventReader initial) {
+    /**
+     * @param quiet   ask a jbox agent for no data events (a watcher that only needs the end)
+     * @param initial an already-open stream whose start event was read (the Start call), or null to connect
+     */
+    ProcessFollower(EnvdClient client, long pid, long stdoutOffset, long stderrOffset, boolean replay, boolean quiet, EventSink sink,
+                    EventReader initial) {
         this.client = client;
+        this.quiet = quiet && replay;
         this.pid = pid;
         this.replay = replay;
         this.sink = sink;
@@ -78,7 +84,9 @@ final class ProcessFollower implements Runnable, AutoCloseable {
                 if (reader == null) {
                     reader = open();
                     if (lostWhy != null) {
-                        client.options().notices().accept(replay
+                        client.options().notices().accept(quiet
+                                ? "jbox: reconnected to " + client.baseUrl() + ", watching pid " + pid + " again"
+                                : replay
                                 ? "jbox: reconnected to " + client.baseUrl() + ", pid " + pid + " resumed at stdout byte " + stdout + ", stderr byte " + stderr + ": nothing lost"
                                 : "jbox: reconnected to " + client.baseUrl() + ", pid " + pid + ": output printed while disconnected may be missing (envd cannot replay; stdout had " + stdout + " bytes, stderr " + stderr + ")");
                         lostWhy = null;
@@ -132,7 +140,7 @@ final class ProcessFollower implements Runnable, AutoCloseable {
     }
 
     private EventReader open() throws IOException {
-        ConnectRequest req = new ConnectRequest(ProcessSelector.ofPid(pid), replay ? new ResumeExt(stdout, stderr) : null);
+        ConnectRequest req = new ConnectRequest(ProcessSelector.ofPid(pid), replay ? new ResumeExt(stdout, stderr, quiet ? Boolean.TRUE : null) : null);
         EventReader r = client.stream(Protocol.SERVICE + "Connect", req, Map.of());
         try {
             StreamResponse first = r.next();
@@ -162,6 +170,11 @@ final class ProcessFollower implements Runnable, AutoCloseable {
             if (ev.event().data() != null) {
                 data(ev.event().data(), ev.jbox() == null ? null : ev.jbox().offset());
             } else if (ev.event().end() != null) {
+                if (ev.jbox() != null && ev.jbox().stdoutBytes() != null && ev.jbox().stderrBytes() != null) {
+                    stdout = ev.jbox().stdoutBytes();
+                    stderr = ev.jbox().stderrBytes();
+                    sink.onTotals(stdout, stderr);
+                }
                 if (!stopped) sink.onEnd(ev.event().end());
                 return true;
             }

@@ -71,7 +71,13 @@ final class RemoteCommandHandle implements CommandHandle {
 
     /** Starts the watcher, on the Start stream if given, else by connecting. */
     void watch(EventReader initial) {
-        watcher = new ProcessFollower(client, pid, stdoutBytes, stderrBytes, sandbox.canReplay(), new EventSink() {
+        watcher = new ProcessFollower(client, pid, stdoutBytes, stderrBytes, sandbox.canReplay(), true, new EventSink() {
+            @Override
+            public void onTotals(long stdout, long stderr) {
+                stdoutBytes = stdout;
+                stderrBytes = stderr;
+            }
+
             @Override
             public void onData(StreamKind stream, long offset, byte[] bytes) {
                 long end = offset + bytes.length;
@@ -245,7 +251,7 @@ final class RemoteCommandHandle implements CommandHandle {
     @Override
     public Subscription subscribe(long stdoutOffset, long stderrOffset, OutputListener listener) {
         if (clientLog != null) return subscribeLocally(stdoutOffset, stderrOffset, listener);
-        ProcessFollower f = new ProcessFollower(client, pid, stdoutOffset, stderrOffset, true, new EventSink() {
+        ProcessFollower f = new ProcessFollower(client, pid, stdoutOffset, stderrOffset, true, false, new EventSink() {
             @Override
             public void onData(StreamKind stream, long offset, byte[] bytes) {
                 listener.onOutput(new OutputChunk(stream, offset, bytes));

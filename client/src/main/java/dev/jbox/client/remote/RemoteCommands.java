@@ -38,7 +38,7 @@ final class RemoteCommands implements Commands {
         Messages.ProcessConfig cfg = new Messages.ProcessConfig(argv.get(0), argv.subList(1, argv.size()), options.env(), options.cwd());
         boolean ext = sandbox.canReplay();
         Messages.StartExt startExt = ext ? new Messages.StartExt(options.name(),
-                options.timeout() == null ? null : options.timeout().toMillis()) : null;
+                options.timeout() == null ? null : options.timeout().toMillis(), Boolean.TRUE) : null;
         Map<String, String> headers = new HashMap<>();
         if (!ext && options.timeout() != null) headers.put(Protocol.TIMEOUT_HEADER, String.valueOf(options.timeout().toMillis()));
         Messages.StartRequest req = new Messages.StartRequest(cfg, null, options.tag(), options.stdin(), startExt);

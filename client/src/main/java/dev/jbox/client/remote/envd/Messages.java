@@ -2,6 +2,8 @@ package dev.jbox.client.remote.envd;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 
 import java.util.List;
 import java.util.Map;
@@ -40,7 +42,8 @@ public final class Messages {
 
     /** Extension of Start: a name for the process and a timeout that kills it (ms). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record StartExt(String name, Long timeoutMs) {
+    /** {@code quiet}: send no data events, only start, keepalive and end (with byte totals): for watchers. */
+    public record StartExt(String name, Long timeoutMs, Boolean quiet) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -48,7 +51,8 @@ public final class Messages {
     }
 
     /** Extension of Connect: replay each stream from these byte offsets, and annotate data events with offsets. */
-    public record ResumeExt(long stdoutOffset, long stderrOffset) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ResumeExt(long stdoutOffset, long stderrOffset, Boolean quiet) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -109,9 +113,27 @@ public final class Messages {
     public record StreamResponse(ProcessEvent event, EventExt jbox) {
     }
 
-    /** {@code id}: the agent's id of the process (on the start event); {@code offset}: where a data event starts. */
+    /**
+     * {@code id}: the agent's id of the process (on the start event); {@code offset}: where a data event starts;
+     * {@code stdoutBytes}/{@code stderrBytes}: totals written by the process (on the end event).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record EventExt(String id, Long offset, GapExt gap) {
+    public record EventExt(String id, Long offset, GapExt gap, Long stdoutBytes, Long stderrBytes) {
+        public static EventExt id(String id) {
+            return new EventExt(id, null, null, null, null);
+        }
+
+        public static EventExt offset(long offset) {
+            return new EventExt(null, offset, null, null, null);
+        }
+
+        public static EventExt gap(GapExt gap) {
+            return new EventExt(null, null, gap, null, null);
+        }
+
+        public static EventExt totals(long stdout, long stderr) {
+            return new EventExt(null, null, null, stdout, stderr);
+        }
     }
 
     /** {@code missing} bytes of {@code stream} ("stdout"/"stderr") from {@code offset} were dropped by the log cap. */
@@ -141,8 +163,12 @@ public final class Messages {
     public record StartEvent(long pid) {
     }
 
+    /** Output bytes (base64 on the wire, through {@link Base64Bytes}). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record DataEvent(byte[] stdout, byte[] stderr, byte[] pty) {
+    public record DataEvent(
+            @JsonSerialize(using = Base64Bytes.Writer.class) @JsonDeserialize(using = Base64Bytes.Reader.class) byte[] stdout,
+            @JsonSerialize(using = Base64Bytes.Writer.class) @JsonDeserialize(using = Base64Bytes.Reader.class) byte[] stderr,
+            @JsonSerialize(using = Base64Bytes.Writer.class) @JsonDeserialize(using = Base64Bytes.Reader.class) byte[] pty) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
