@@ -47,6 +47,30 @@ final class EventStream {
         }
     }
 
+    /** Writes output as a {@link Envelope#RAW_DATA} envelope (clients that asked for it); false if the stream is over. */
+    synchronized boolean sendRaw(boolean stdout, long offset, byte[] bytes) {
+        if (finished) return false;
+        try {
+            int n = 9 + bytes.length;
+            byte[] head = new byte[14];
+            head[0] = (byte) Envelope.RAW_DATA;
+            head[1] = (byte) (n >>> 24);
+            head[2] = (byte) (n >>> 16);
+            head[3] = (byte) (n >>> 8);
+            head[4] = (byte) n;
+            head[5] = (byte) (stdout ? 1 : 2);
+            for (int i = 0; i < 8; i++) head[6 + i] = (byte) (offset >>> (56 - 8 * i));
+            out.write(head);
+            out.write(bytes);
+            out.flush();
+            return true;
+        } catch (IOException e) {
+            finished = true;
+            done.countDown();
+            return false;
+        }
+    }
+
     /** Ends the stream with {@code {}} or the given error. Idempotent. */
     synchronized void finish(ConnectException error) {
         if (finished) return;

@@ -157,7 +157,7 @@ final class ProcessService {
                 cfg.envs() == null ? Map.of() : cfg.envs(), cfg.cwd()), req.tag());
         stream.send(new StreamResponse(ProcessEvent.ofStart(entry.pid()), req.jbox() == null ? null : EventExt.id(h.id())));
         if (req.jbox() != null && Boolean.TRUE.equals(req.jbox().quiet())) return awaitEnd(entry, stream);
-        return follow(entry, 0, 0, req.jbox() != null, stream);
+        return follow(entry, 0, 0, req.jbox() != null, false, stream);
     }
 
     /**
@@ -172,7 +172,7 @@ final class ProcessService {
         if (out < 0 || err < 0) throw new ConnectException(ConnectCode.INVALID_ARGUMENT, "offsets must be >= 0");
         stream.send(new StreamResponse(ProcessEvent.ofStart(e.pid()), resume ? EventExt.id(e.handle().id()) : null));
         if (resume && Boolean.TRUE.equals(req.jbox().quiet())) return awaitEnd(e, stream);
-        return follow(e, out, err, resume, stream);
+        return follow(e, out, err, resume, resume && Boolean.TRUE.equals(req.jbox().raw()), stream);
     }
 
     private static void end(CommandResult result, boolean annotate, EventStream stream) {
@@ -218,12 +218,16 @@ final class ProcessService {
         };
     }
 
-    private Subscription follow(ProcessTable.Entry e, long out, long err, boolean annotate, EventStream stream) {
+    private Subscription follow(ProcessTable.Entry e, long out, long err, boolean annotate, boolean raw, EventStream stream) {
         AtomicReference<Subscription> sub = new AtomicReference<>();
         OutputListener listener = new OutputListener() {
             @Override
             public void onOutput(OutputChunk chunk) {
                 byte[] b = chunk.bytes();
+                if (raw) {
+                    if (!stream.sendRaw(chunk.stream() == StreamKind.STDOUT, chunk.offset(), b)) closeQuietly(sub.get());
+                    return;
+                }
                 for (int from = 0; from < b.length; from += MAX_DATA_EVENT) {
                     byte[] part = from == 0 && b.length <= MAX_DATA_EVENT ? b : Arrays.copyOfRange(b, from, Math.min(b.length, from + MAX_DATA_EVENT));
                     DataEvent d = chunk.stream() == StreamKind.STDOUT ? new DataEvent(part, null, null) : new DataEvent(null, part, null);

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbox.client.remote.envd.ConnectCode;
 import dev.jbox.client.remote.envd.ConnectException;
 import dev.jbox.client.remote.envd.Envelope;
+import dev.jbox.client.remote.envd.Messages.DataEvent;
 import dev.jbox.client.remote.envd.Messages.EndOfStream;
+import dev.jbox.client.remote.envd.Messages.EventExt;
+import dev.jbox.client.remote.envd.Messages.ProcessEvent;
 import dev.jbox.client.remote.envd.Messages.StreamResponse;
 import okhttp3.Call;
 import okhttp3.Response;
@@ -37,6 +40,7 @@ final class EventReader implements AutoCloseable {
     StreamResponse next() throws IOException {
         Envelope e = Envelope.read(in, 64 << 20);
         if (e == null) throw new EOFException("the stream ended without its end-of-stream message");
+        if ((e.flags() & Envelope.RAW_DATA) != 0) return rawData(e.payload());
         if (e.endStream()) {
             EndOfStream end = mapper.readValue(e.payload(), EndOfStream.class);
             if (end.error() != null) throw end.error().toException();
@@ -47,6 +51,15 @@ final class EventReader implements AutoCloseable {
         } catch (IOException bad) {
             throw new ConnectException(ConnectCode.INTERNAL, "unreadable event from the agent: " + bad.getMessage());
         }
+    }
+
+    private static StreamResponse rawData(byte[] p) {
+        if (p.length < 9) throw new ConnectException(ConnectCode.INTERNAL, "malformed raw data envelope from the agent");
+        long offset = 0;
+        for (int i = 1; i < 9; i++) offset = (offset << 8) | (p[i] & 0xff);
+        byte[] data = java.util.Arrays.copyOfRange(p, 9, p.length);
+        DataEvent d = p[0] == 1 ? new DataEvent(data, null, null) : new DataEvent(null, data, null);
+        return new StreamResponse(ProcessEvent.ofData(d), EventExt.offset(offset));
     }
 
     /** Aborts the call from any thread; a blocked {@link #next()} fails promptly. */

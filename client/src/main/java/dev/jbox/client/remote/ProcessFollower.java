@@ -140,7 +140,7 @@ final class ProcessFollower implements Runnable, AutoCloseable {
     }
 
     private EventReader open() throws IOException {
-        ConnectRequest req = new ConnectRequest(ProcessSelector.ofPid(pid), replay ? new ResumeExt(stdout, stderr, quiet ? Boolean.TRUE : null) : null);
+        ConnectRequest req = new ConnectRequest(ProcessSelector.ofPid(pid), replay ? new ResumeExt(stdout, stderr, quiet ? Boolean.TRUE : null, quiet ? null : Boolean.TRUE) : null);
         EventReader r = client.stream(Protocol.SERVICE + "Connect", req, Map.of());
         try {
             StreamResponse first = r.next();

@@ -12,6 +12,11 @@ public record Envelope(int flags, byte[] payload) {
 
     public static final int COMPRESSED = 0x01;
     public static final int END_STREAM = 0x02;
+    /**
+     * jbox extension, only sent to clients that asked for it ({@code ResumeExt.raw}): a data event as raw bytes,
+     * payload = 1 byte stream (1 stdout, 2 stderr), 8 bytes big-endian offset, the output. Saves base64 and JSON.
+     */
+    public static final int RAW_DATA = 0x40;
 
     public boolean endStream() {
         return (flags & END_STREAM) != 0;

@@ -51,8 +51,9 @@ public final class Messages {
     }
 
     /** Extension of Connect: replay each stream from these byte offsets, and annotate data events with offsets. */
+    /** {@code raw}: send data events as {@link Envelope#RAW_DATA} envelopes. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ResumeExt(long stdoutOffset, long stderrOffset, Boolean quiet) {
+    public record ResumeExt(long stdoutOffset, long stderrOffset, Boolean quiet, Boolean raw) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
