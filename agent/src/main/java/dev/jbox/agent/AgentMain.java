@@ -60,7 +60,7 @@ public final class AgentMain implements Callable<Integer> {
             opts = opts.workDir(root.toAbsolutePath().normalize());
         }
         AgentServer.Config cfg = new AgentServer.Config(host, port, new AccessToken(secret), maxRequestBytes,
-                java.time.Duration.ofSeconds(30));
+                java.time.Duration.ofSeconds(30), true);
         AgentServer server;
         try {
             server = AgentServer.start(Sandbox.local(opts), cfg);

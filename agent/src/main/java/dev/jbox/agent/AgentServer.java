@@ -45,17 +45,26 @@ public final class AgentServer implements AutoCloseable {
      * @param maxRequestBytes  larger request bodies are rejected
      * @param defaultKeepalive keepalive interval when the client sends no {@code Keepalive-Ping-Interval}
      */
-    public record Config(String host, int port, AccessToken token, int maxRequestBytes, Duration defaultKeepalive) {
+    public record Config(String host, int port, AccessToken token, int maxRequestBytes, Duration defaultKeepalive, boolean extensions) {
         public static Config loopback(int port, String token) {
-            return new Config("127.0.0.1", port, new AccessToken(token), 4 << 20, Duration.ofSeconds(30));
+            return new Config("127.0.0.1", port, new AccessToken(token), 4 << 20, Duration.ofSeconds(30), true);
         }
 
         public Config keepalive(Duration d) {
-            return new Config(host, port, token, maxRequestBytes, d);
+            return new Config(host, port, token, maxRequestBytes, d, extensions);
         }
 
         public Config maxRequestBytes(int n) {
-            return new Config(host, port, token, n, defaultKeepalive);
+            return new Config(host, port, token, n, defaultKeepalive, extensions);
+        }
+
+        public Config token(String t) {
+            return new Config(host, port, new AccessToken(t), maxRequestBytes, defaultKeepalive, extensions);
+        }
+
+        /** Without extensions the agent behaves as stock envd: no replay, no ended processes, no log reads. */
+        public Config extensions(boolean on) {
+            return new Config(host, port, token, maxRequestBytes, defaultKeepalive, on);
         }
     }
 
@@ -124,7 +133,7 @@ public final class AgentServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) {
         try {
-            ex.getResponseHeaders().set(Protocol.FEATURES_HEADER, Protocol.FEATURES);
+            if (config.extensions()) ex.getResponseHeaders().set(Protocol.FEATURES_HEADER, Protocol.FEATURES);
             if (!config.token().matches(ex.getRequestHeaders().getFirst(Protocol.ACCESS_TOKEN_HEADER))) {
                 sendError(ex, new ConnectException(ConnectCode.UNAUTHENTICATED, "missing or wrong " + Protocol.ACCESS_TOKEN_HEADER + " header"));
                 return;
@@ -157,24 +166,29 @@ public final class AgentServer implements AutoCloseable {
 
     private void dispatch(HttpExchange ex, String path) throws IOException {
         switch (path) {
-            case Protocol.SERVICE + "List" -> unary(ex, Messages.ListRequest.class, service::list);
+            case Protocol.SERVICE + "List" -> unary(ex, Messages.ListRequest.class, r -> service.list(config.extensions() ? r : new Messages.ListRequest(null)));
             case Protocol.SERVICE + "SendInput" -> unary(ex, Messages.SendInputRequest.class, service::sendInput);
             case Protocol.SERVICE + "SendSignal" -> unary(ex, Messages.SendSignalRequest.class, service::sendSignal);
             case Protocol.SERVICE + "CloseStdin" -> unary(ex, Messages.CloseStdinRequest.class, service::closeStdin);
             case Protocol.SERVICE + "Update" -> unary(ex, Messages.UpdateRequest.class, service::update);
-            case Protocol.LOGS_READ -> unary(ex, Messages.ReadLogRequest.class, service::readLog);
+            case Protocol.LOGS_READ -> {
+                if (!config.extensions()) throw new ConnectException(ConnectCode.UNIMPLEMENTED, "no such procedure: " + path);
+                unary(ex, Messages.ReadLogRequest.class, service::readLog);
+            }
             case Protocol.SERVICE + "Start" -> {
                 requireContentType(ex, Protocol.CONNECT_JSON);
                 Messages.StartRequest req;
                 Duration timeout;
                 try {
                     req = streamRequest(ex, Messages.StartRequest.class);
+                    if (!config.extensions()) req = new Messages.StartRequest(req.process(), req.pty(), req.tag(), req.stdin(), null);
                     timeout = timeoutOf(ex);
                 } catch (ConnectException e) {
                     failStream(ex, e);
                     return;
                 }
-                serveStream(ex, s -> service.start(req, timeout, s), null);
+                Messages.StartRequest start = req;
+                serveStream(ex, s -> service.start(start, timeout, s), null);
             }
             case Protocol.SERVICE + "Connect" -> {
                 requireContentType(ex, Protocol.CONNECT_JSON);
@@ -182,12 +196,14 @@ public final class AgentServer implements AutoCloseable {
                 Duration deadline;
                 try {
                     req = streamRequest(ex, Messages.ConnectRequest.class);
+                    if (!config.extensions()) req = new Messages.ConnectRequest(req.process(), null);
                     deadline = timeoutOf(ex);
                 } catch (ConnectException e) {
                     failStream(ex, e);
                     return;
                 }
-                serveStream(ex, s -> service.connect(req, s), deadline);
+                Messages.ConnectRequest connect = req;
+                serveStream(ex, s -> service.connect(connect, s), deadline);
             }
             case Protocol.SERVICE + "StreamInput" -> throw new ConnectException(ConnectCode.UNIMPLEMENTED,
                     "StreamInput (client streaming) needs HTTP/2; use SendInput");

@@ -29,7 +29,7 @@ final class AgentFixture implements AutoCloseable {
 
     AgentFixture(AgentServer.Config base) throws IOException {
         root = Files.createTempDirectory("jbox-agent-test");
-        AgentServer.Config cfg = new AgentServer.Config(base.host(), base.port(), new AccessToken(token), base.maxRequestBytes(), base.defaultKeepalive());
+        AgentServer.Config cfg = base.token(token);
         server = AgentServer.start(Sandbox.local(LocalOptions.defaults().workDir(root).killGrace(Duration.ofMillis(500))), cfg);
     }
 

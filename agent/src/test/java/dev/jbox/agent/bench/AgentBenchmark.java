@@ -40,7 +40,7 @@ public final class AgentBenchmark {
         String token = AccessToken.generate();
         LocalOptions lo = LocalOptions.defaults().workDir(dir);
         try (Sandbox local = Sandbox.local(lo);
-             AgentServer agent = AgentServer.start(Sandbox.local(lo), new AgentServer.Config("127.0.0.1", 0, new AccessToken(token), 4 << 20, Duration.ofSeconds(15)));
+             AgentServer agent = AgentServer.start(Sandbox.local(lo), new AgentServer.Config("127.0.0.1", 0, new AccessToken(token), 4 << 20, Duration.ofSeconds(15), true));
              Sandbox remote = RemoteSandbox.connect(agent.url(), token, RemoteOptions.defaults())) {
             System.out.printf(Locale.ROOT, "jbox agent benchmark (agent and client in one JVM, loopback %s), %d cores, java %s%n",
                     agent.url(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
