@@ -187,6 +187,17 @@ class RemoteSandboxEndToEndTest {
     }
 
     @Test
+    void startReturnsWhileASilentProcessStillRuns() throws Exception {
+        // default keepalive (15 s): nothing but the start event can wake the client up early
+        try (RemoteSandbox quiet = RemoteSandbox.connect(agent.url(), agent.token, RemoteOptions.defaults())) {
+            CommandHandle h = quiet.commands().start("sleep 8; echo late");
+            assertEquals(ProcessState.RUNNING, h.state(), "start() must not wait for more output than the start event");
+            assertEquals(ProcessState.RUNNING, quiet.commands().list().stream().filter(p -> p.pid() == h.pid()).findFirst().orElseThrow().state());
+            assertTrue(h.kill());
+        }
+    }
+
+    @Test
     void sandboxConnectFactoryWorks() {
         try (Sandbox s = Sandbox.connect(agent.url(), agent.token)) {
             assertEquals("ok\n", s.commands().run("echo ok").stdout());

@@ -36,7 +36,7 @@ public record Envelope(int flags, byte[] payload) {
     public static Envelope read(InputStream in, int maxBytes) throws IOException {
         int flags = in.read();
         if (flags < 0) return null;
-        byte[] len = in.readNBytes(4);
+        byte[] len = readFully(in, 4);
         if (len.length < 4) throw new ConnectException(ConnectCode.INVALID_ARGUMENT, "malformed envelope: truncated 5-byte prefix");
         long n = ((len[0] & 0xffL) << 24) | ((len[1] & 0xff) << 16) | ((len[2] & 0xff) << 8) | (len[3] & 0xff);
         if ((flags & COMPRESSED) != 0) {
@@ -45,11 +45,26 @@ public record Envelope(int flags, byte[] payload) {
         if (n > maxBytes) {
             throw new ConnectException(ConnectCode.RESOURCE_EXHAUSTED, "message of " + n + " bytes exceeds the limit of " + maxBytes);
         }
-        byte[] payload = in.readNBytes((int) n);
+        byte[] payload = readFully(in, (int) n);
         if (payload.length < n) {
             throw new ConnectException(ConnectCode.INVALID_ARGUMENT,
                     "malformed envelope: announced " + n + " bytes, got " + payload.length);
         }
         return new Envelope(flags, payload);
+    }
+
+    /**
+     * Up to {@code n} bytes, fewer only at end of input. Unlike {@code InputStream.readNBytes} it never asks for
+     * 0 bytes once it has them all: some streams (okio's) block on such a read until the next chunk arrives.
+     */
+    private static byte[] readFully(InputStream in, int n) throws IOException {
+        byte[] b = new byte[n];
+        int off = 0;
+        while (off < n) {
+            int r = in.read(b, off, n - off);
+            if (r < 0) return java.util.Arrays.copyOf(b, off);
+            off += r;
+        }
+        return b;
     }
 }
