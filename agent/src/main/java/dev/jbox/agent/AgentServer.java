@@ -267,7 +267,7 @@ public final class AgentServer implements AutoCloseable {
                 return;
             }
             long every = keepaliveMillis(ex);
-            keepalive = timers.scheduleAtFixedRate(() -> stream.send(new Messages.StreamResponse(Messages.ProcessEvent.keepAlive(), null)),
+            keepalive = timers.scheduleAtFixedRate(() -> stream.trySend(new Messages.StreamResponse(Messages.ProcessEvent.keepAlive(), null)),
                     every, every, TimeUnit.MILLISECONDS);
             if (deadline != null) {
                 timeout = timers.schedule(() -> stream.finish(new ConnectException(ConnectCode.DEADLINE_EXCEEDED,

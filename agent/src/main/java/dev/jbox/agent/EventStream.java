@@ -13,10 +13,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The response side of one server stream: envelopes written and flushed one by one; ends with an end-stream
- * envelope. Writers are the sandbox's delivery thread and the keepalive timer, hence the lock.
+ * envelope. Writers are the sandbox's delivery thread and the keepalive timer, hence the lock (a lock rather
+ * than {@code synchronized} so that the timer can skip a stream that is busy writing).
  * A failed write means the client went away: the stream is then finished without a trailer.
  */
 final class EventStream {
@@ -24,17 +26,40 @@ final class EventStream {
     private final OutputStream out;
     private final ObjectMapper mapper;
     private final CountDownLatch done = new CountDownLatch(1);
+    private final ReentrantLock lock = new ReentrantLock();
     private boolean finished;
 
     EventStream(HttpExchange exchange, ObjectMapper mapper) throws IOException {
         this.mapper = mapper;
         exchange.getResponseHeaders().set("Content-Type", Protocol.CONNECT_JSON);
         exchange.sendResponseHeaders(200, 0);
-        this.out = new BufferedOutputStream(exchange.getResponseBody(), 1 << 16);
+        this.out = new BufferedOutputStream(exchange.getResponseBody(), 8192);
+    }
+
+    /**
+     * A keepalive, unless an event is being written right now (then the stream is not idle anyway). Never blocks,
+     * so one client that stopped reading cannot hold up the shared keepalive timer.
+     */
+    boolean trySend(StreamResponse response) {
+        if (!lock.tryLock()) return true;
+        try {
+            return send(response);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Writes one event; false if the stream is over (finished or client gone). */
-    synchronized boolean send(StreamResponse response) {
+    boolean send(StreamResponse response) {
+        lock.lock();
+        try {
+            return write(response);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean write(StreamResponse response) {
         if (finished) return false;
         try {
             new Envelope(0, mapper.writeValueAsBytes(response)).writeTo(out);
@@ -48,7 +73,16 @@ final class EventStream {
     }
 
     /** Writes output as a {@link Envelope#RAW_DATA} envelope (clients that asked for it); false if the stream is over. */
-    synchronized boolean sendRaw(boolean stdout, long offset, byte[] bytes) {
+    boolean sendRaw(boolean stdout, long offset, byte[] bytes) {
+        lock.lock();
+        try {
+            return writeRaw(stdout, offset, bytes);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean writeRaw(boolean stdout, long offset, byte[] bytes) {
         if (finished) return false;
         try {
             int n = 9 + bytes.length;
@@ -72,7 +106,16 @@ final class EventStream {
     }
 
     /** Ends the stream with {@code {}} or the given error. Idempotent. */
-    synchronized void finish(ConnectException error) {
+    void finish(ConnectException error) {
+        lock.lock();
+        try {
+            writeTrailer(error);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void writeTrailer(ConnectException error) {
         if (finished) return;
         finished = true;
         try {
@@ -86,8 +129,13 @@ final class EventStream {
         }
     }
 
-    synchronized boolean isOpen() {
-        return !finished;
+    boolean isOpen() {
+        lock.lock();
+        try {
+            return !finished;
+        } finally {
+            lock.unlock();
+        }
     }
 
     void awaitEnd() throws InterruptedException {

@@ -27,6 +27,7 @@ final class RemoteCommands implements Commands {
 
     private final RemoteSandbox sandbox;
     private final Map<String, RemoteCommandHandle> handles = new ConcurrentHashMap<>();
+    private final java.util.Set<RemoteCommandHandle> startedHere = ConcurrentHashMap.newKeySet();
 
     RemoteCommands(RemoteSandbox sandbox) {
         this.sandbox = sandbox;
@@ -53,6 +54,7 @@ final class RemoteCommands implements Commands {
             String id = first.jbox() != null && first.jbox().id() != null ? first.jbox().id() : options.name() != null ? options.name() : "pid" + pid;
             RemoteCommandHandle h = new RemoteCommandHandle(sandbox, pid, id, command, cfg, options.tag(), Instant.now(), 0, 0);
             handles.put(id, h);
+            startedHere.add(h);
             h.watch(reader);
             return h;
         } catch (ConnectException e) {
@@ -137,8 +139,13 @@ final class RemoteCommands implements Commands {
         return get(id).orElseThrow(() -> new UnknownProcessException(id)).kill();
     }
 
-    /** Handles this session knows, for {@code close()}. */
+    /** Handles this session knows (started or attached), for {@code close()}. */
     List<RemoteCommandHandle> known() {
         return new ArrayList<>(handles.values());
+    }
+
+    /** Whether this session started the process (close() kills only those; attached ones belong to someone else). */
+    boolean startedHere(RemoteCommandHandle h) {
+        return startedHere.contains(h);
     }
 }

@@ -81,7 +81,7 @@ public final class RemoteSandbox implements Sandbox {
         closed = true;
         try {
             for (RemoteCommandHandle h : commands.known()) {
-                if (client.options().killOnClose() && h.running()) {
+                if (client.options().killOnClose() && commands.startedHere(h) && h.running()) {
                     try {
                         h.kill();
                     } catch (SandboxException ignored) {
