@@ -321,15 +321,35 @@ public final class AgentServer implements AutoCloseable {
         int max = config.maxRequestBytes() + 5;
         String len = ex.getRequestHeaders().getFirst("Content-Length");
         if (len != null) {
+            long n;
             try {
-                if (Long.parseLong(len.trim()) > max) throw tooBig();
+                n = Long.parseLong(len.trim());
             } catch (NumberFormatException e) {
                 throw new ConnectException(ConnectCode.INVALID_ARGUMENT, "bad Content-Length '" + len + "'");
             }
+            if (n > max) {
+                discard(ex);
+                throw tooBig();
+            }
         }
         byte[] body = ex.getRequestBody().readNBytes(max + 1);
-        if (body.length > max) throw tooBig();
+        if (body.length > max) {
+            discard(ex);
+            throw tooBig();
+        }
         return body;
+    }
+
+    /**
+     * Reads and drops what is left of a rejected body (up to 64 MiB): closing a socket with unread input makes
+     * TCP reset it, and the reset can destroy the error answer before the client reads it.
+     */
+    private static void discard(HttpExchange ex) throws IOException {
+        InputStream in = ex.getRequestBody();
+        byte[] buf = new byte[65536];
+        long left = 64L << 20;
+        int n;
+        while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) left -= n;
     }
 
     private ConnectException tooBig() {
