@@ -187,6 +187,17 @@ class RemoteSandboxEndToEndTest {
     }
 
     @Test
+    void keepalivesHoldASilentStreamLongerThanTheReadTimeout() throws Exception {
+        // client keepalive 1 s -> read timeout 3 s; the process is silent for 4 s
+        CommandHandle h = sb.commands().start("sleep 4; echo late");
+        Collector c = new Collector();
+        h.subscribe(c);
+        assertEquals(0, c.exit.get(30, TimeUnit.SECONDS).exitCode());
+        assertEquals("late\n", c.out());
+        assertTrue(notices.isEmpty(), "no reconnect was needed: " + notices);
+    }
+
+    @Test
     void startReturnsWhileASilentProcessStillRuns() throws Exception {
         // default keepalive (15 s): nothing but the start event can wake the client up early
         try (RemoteSandbox quiet = RemoteSandbox.connect(agent.url(), agent.token, RemoteOptions.defaults())) {
