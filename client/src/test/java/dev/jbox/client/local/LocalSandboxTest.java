@@ -326,6 +326,18 @@ class LocalSandboxTest {
     }
 
     @Test
+    void outputOfBackgroundChildrenAfterTheCommandEndedIsStillLogged() throws Exception {
+        CommandHandle h = sandbox.commands().start("(sleep 0.8; echo late; sleep 0.2; echo later) & echo early");
+        CommandResult r = h.waitFor(Duration.ofSeconds(10));
+        assertEquals(ProcessState.COMPLETED, r.state());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!h.stdout().equals("early\nlate\nlater\n")) {
+            if (System.nanoTime() > deadline) fail("background output lost: " + h.stdout());
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
     void timeoutKillsTheTree() throws Exception {
         CommandHandle h = sandbox.commands().start("sleep 1000 & echo $!; wait",
                 RunOptions.background().timeout(Duration.ofMillis(800)));
