@@ -159,15 +159,39 @@ class RemoteSandboxEndToEndTest {
     }
 
     @Test
-    void getReattachesToAProcessStartedByAnotherSession() throws Exception {
-        CommandHandle h = sb.commands().start("printf first; sleep 0.5; printf second", RunOptions.background().name("other"));
+    void aNewSessionReattachesAfterTheFirstOneWentAway() throws Exception {
+        // what a kernel restart does: the first session closes without killing, the next one finds the process
+        long pid;
+        try (RemoteSandbox first = RemoteSandbox.connect(agent.url(), agent.token, RemoteOptions.defaults().killOnClose(false))) {
+            CommandHandle h = first.commands().start("printf first; sleep 1; printf second", RunOptions.background().name("other"));
+            pid = h.pid();
+        }
         try (RemoteSandbox second = RemoteSandbox.connect(agent.url(), agent.token, RemoteOptions.defaults().killOnClose(false))) {
+            ProcessInfo listed = second.commands().list().stream().filter(p -> p.pid() == pid).findFirst().orElseThrow();
+            assertEquals("other", listed.id());
+            assertEquals(ProcessState.RUNNING, listed.state(), "closing the first session did not kill it");
             CommandHandle again = second.commands().get("other").orElseThrow();
-            assertEquals(h.pid(), again.pid());
+            assertEquals(pid, again.pid());
             CommandResult r = again.waitFor(Duration.ofSeconds(10));
             assertEquals(0, r.exitCode());
             assertEquals("firstsecond", again.stdout());
+            assertEquals(11, r.stdoutBytes());
         }
+    }
+
+    @Test
+    void closeKillsWhatTheSessionStartedButNotWhatItAttachedTo() throws Exception {
+        CommandHandle foreign = sb.commands().start("sleep 30", RunOptions.background().name("foreign"));
+        CommandHandle own;
+        try (RemoteSandbox other = RemoteSandbox.connect(agent.url(), agent.token, RemoteOptions.defaults())) {
+            other.commands().get("foreign").orElseThrow();
+            own = other.commands().start("sleep 30");
+        }
+        long ownPid = own.pid();
+        CommandHandle seen = sb.commands().get("pid" + ownPid).orElseThrow();
+        assertEquals(ProcessState.KILLED, seen.waitFor(Duration.ofSeconds(10)).state(), "close() killed what the session started");
+        assertEquals(ProcessState.RUNNING, foreign.state());
+        assertTrue(foreign.kill());
     }
 
     @Test
