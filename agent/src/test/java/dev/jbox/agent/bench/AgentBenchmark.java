@@ -7,7 +7,6 @@ import dev.jbox.client.CommandResult;
 import dev.jbox.client.LocalOptions;
 import dev.jbox.client.OutputChunk;
 import dev.jbox.client.OutputListener;
-import dev.jbox.client.RunOptions;
 import dev.jbox.client.Sandbox;
 import dev.jbox.client.Subscription;
 import dev.jbox.client.remote.RemoteOptions;
