@@ -42,6 +42,48 @@ function markerPids() {
   }
 }
 
+/** The kernels of this run: their command line names a connection file in our runtime dir. */
+function kernelPids() {
+  try {
+    return execFileSync('pgrep', ['-f', '--', `${env('E2E_TMP')}/runtime/kernel-`], { encoding: 'utf8' })
+      .trim().split('\n').filter(Boolean).map(Number);
+  } catch (e) {
+    if (e.status === 1) return [];
+    throw e;
+  }
+}
+
+/** "pid:starttime" (unique even if a pid is reused) of each process, or null when it is gone. */
+function identity(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return `${pid}:${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]}`;
+  } catch {
+    return null;
+  }
+}
+
+/** The given processes and all their descendants, as identities. */
+function processTrees(roots) {
+  const children = new Map();
+  for (const line of execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' }).trim().split('\n')) {
+    const [pid, ppid] = line.trim().split(/\s+/).map(Number);
+    if (!children.has(ppid)) children.set(ppid, []);
+    children.get(ppid).push(pid);
+  }
+  const seen = new Set();
+  const todo = [...roots];
+  while (todo.length) {
+    const pid = todo.pop();
+    if (seen.has(pid)) continue;
+    seen.add(pid);
+    todo.push(...(children.get(pid) || []));
+  }
+  return [...seen].map(identity).filter(Boolean);
+}
+
+const alive = (ids) => ids.filter((id) => identity(Number(id.split(':')[0])) === id);
+
 async function waitFor(what, fn, timeoutMs, intervalMs = 200) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -183,9 +225,20 @@ test('a failing shell command shows its error', { timeout: 60_000 }, () =>
 test('restarting the kernel from the menu leaves no process and an empty process table', { timeout: 90_000 }, () =>
   timed('restart', async () => {
     requireOpen();
-    assert.ok(markerPids().length > 0, 'the marker process is not running before the restart');
+    const markers = markerPids();
+    assert.ok(markers.length > 0, 'the marker process is not running before the restart');
+    const kernels = kernelPids();
+    assert.equal(kernels.length, 1, `expected one kernel process, found ${kernels}`);
+    const oldSession = processTrees(kernels);
+    assert.ok(markers.every((m) => oldSession.some((id) => id.startsWith(`${m}:`))),
+      'the marker process is not in the kernel\'s process tree');
+    const t0 = Date.now();
     await nb.restartFromMenu(page);
-    await waitFor('no process of the old session', async () => markerPids().length === 0, 15_000);
+    console.log(`# restart took ${Date.now() - t0} ms; the old session had ${oldSession.length} processes`);
+    await waitFor('no process of the old session', async () =>
+      markerPids().length === 0 && alive(oldSession).length === 0, 15_000)
+      .catch((e) => { throw new Error(`${e.message}; still alive: ${alive(oldSession)}`); });
+    assert.equal(kernelPids().length, 1, 'no new kernel process');
     const ps = await nb.addCell(page, cells.ps);
     await nb.runAndWait(page, ps);
     assert.equal(await nb.errorText(ps), '');
