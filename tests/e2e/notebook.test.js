@@ -30,6 +30,7 @@ let context;
 let page;
 let opened = false;
 let step = 0;
+let shown = null; // the cell the step's screenshot centres on
 const timings = [];
 
 /** PIDs whose command line contains the marker (pgrep never lists itself). */
@@ -102,8 +103,8 @@ before(async () => {
   const profile = fs.mkdtempSync(path.join(env('E2E_TMP'), 'chromium-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    headless: true, // playwright passes --headless itself
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: { width: 1280, height: 1000 },
   });
@@ -115,6 +116,7 @@ before(async () => {
 afterEach(async (t) => {
   step += 1;
   const name = `${MODE}-${String(step).padStart(2, '0')}-${t.name.replace(/[^a-z0-9]+/gi, '-').replace(/-+$/, '').toLowerCase()}.png`;
+  if (shown) await shown.scrollIntoViewIfNeeded().catch(() => {});
   if (page) await page.screenshot({ path: path.join(OUT, name), fullPage: true }).catch(() => {});
 });
 
@@ -122,6 +124,11 @@ after(async () => {
   if (context) await context.close();
   console.log(`# step timings (${MODE}): ${timings.map(([n, ms]) => `${n} ${ms} ms`).join('; ')}`);
 });
+
+async function addCell(code) {
+  shown = await nb.addCell(page, code);
+  return shown;
+}
 
 /** Runs body and records its wall time under name. */
 async function timed(name, body) {
@@ -141,7 +148,7 @@ test('opens background-commands.ipynb and selects the kernel', { timeout: 90_000
     assert.equal(await nb.kernelName(page), KERNEL);
     opened = true;
     if (cells.setup) {
-      const c = await nb.addCell(page, cells.setup);
+      const c = await addCell(cells.setup);
       await nb.runAndWait(page, c);
       assert.equal(await nb.errorText(c), '', 'the setup cell fails');
     }
@@ -150,7 +157,7 @@ test('opens background-commands.ipynb and selects the kernel', { timeout: 90_000
 test('background output keeps growing after the cell finished; the status panel ends COMPLETED, exit 0',
   { timeout: 90_000 }, () => timed('background', async () => {
     requireOpen();
-    const cell = await nb.addCell(page, cells.background);
+    const cell = await addCell(cells.background);
     const t0 = Date.now();
     await nb.runAndWait(page, cell);
     const returnedMs = Date.now() - t0;
@@ -173,10 +180,10 @@ test('background output keeps growing after the cell finished; the status panel 
 test('the process table lists the running and the completed process', { timeout: 60_000 }, () =>
   timed('ps', async () => {
     requireOpen();
-    const marker = await nb.addCell(page, cells.marker);
+    const marker = await addCell(cells.marker);
     await nb.runAndWait(page, marker);
     await waitFor('the marker process to run', async () => markerPids().length > 0, 10_000);
-    const ps = await nb.addCell(page, cells.ps);
+    const ps = await addCell(cells.ps);
     await nb.runAndWait(page, ps);
     const table = await nb.htmlTable(ps);
     assert.ok(table, 'no HTML table rendered');
@@ -195,7 +202,7 @@ test('the process table lists the running and the completed process', { timeout:
 test('the interrupt button stops an endless loop and the next cell runs', { timeout: 60_000 }, () =>
   timed('interrupt', async () => {
     requireOpen();
-    const loop = await nb.addCell(page, cells.endless);
+    const loop = await addCell(cells.endless);
     await nb.run(page, loop);
     await waitFor('the loop cell to be running', async () => (await nb.prompt(loop)).includes('*'), 10_000);
     await waitFor('the kernel to be busy', () => nb.kernelBusy(page), 10_000);
@@ -206,7 +213,7 @@ test('the interrupt button stops an endless loop and the next cell runs', { time
     await nb.waitDone(loop, 20_000);
     console.log(`# interrupt took ${Date.now() - t0} ms`);
     assert.match(await nb.errorText(loop), cells.interruptError);
-    const next = await nb.addCell(page, cells.afterInterrupt);
+    const next = await addCell(cells.afterInterrupt);
     await nb.runAndWait(page, next);
     assert.match(await nb.resultText(next), /\b42\b/);
     assert.equal(await nb.errorText(next), '');
@@ -215,7 +222,7 @@ test('the interrupt button stops an endless loop and the next cell runs', { time
 test('a failing shell command shows its error', { timeout: 60_000 }, () =>
   timed('sh-error', async () => {
     requireOpen();
-    const cell = await nb.addCell(page, cells.failingSh);
+    const cell = await addCell(cells.failingSh);
     await nb.runAndWait(page, cell);
     const all = await nb.outputText(cell);
     assert.match(all, /nonexistent-e2e-dir/, 'the command\'s stderr is not shown');
@@ -239,7 +246,7 @@ test('restarting the kernel from the menu leaves no process and an empty process
       markerPids().length === 0 && alive(oldSession).length === 0, 15_000)
       .catch((e) => { throw new Error(`${e.message}; still alive: ${alive(oldSession)}`); });
     assert.equal(kernelPids().length, 1, 'no new kernel process');
-    const ps = await nb.addCell(page, cells.ps);
+    const ps = await addCell(cells.ps);
     await nb.runAndWait(page, ps);
     assert.equal(await nb.errorText(ps), '');
     const text = await nb.outputText(ps);
