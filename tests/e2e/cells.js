@@ -8,15 +8,17 @@ const FOREVER = 'while true; do sleep 1; done';
 function jbox(marker) {
   return {
     setup: null,
-    background: `%bg --name e2etick bash -c '${TICKS}'`,
+    // %bg passes the rest of the line to bash -c verbatim.
+    background: `%bg --name e2etick ${TICKS}`,
     marker: `%bg --name e2emarker bash -c '${FOREVER}' ${marker}`,
     ps: '%ps',
     endless: 'while (true) {}',
     afterInterrupt: '6 * 7',
+    meanwhile: 'Thread.sleep(1500)',
     failingSh: '%sh ls /nonexistent-e2e-dir',
     exitZero: /exit(\s*code)?\s*[:=]?\s*0\b/i,
     interruptError: /interrupt/i,
-    shError: /\b2\b/,
+    shError: /exit code 2\b/,
   };
 }
 
@@ -38,14 +40,17 @@ function python3(marker) {
       'def _detach(): _libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG',
       'from IPython.display import display',
       '_jobs = {}',
+      '_kernel = get_ipython().kernel',
       'def _bg(name, script, *args):',
       "    p = subprocess.Popen(['bash', '-c', script, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,",
       '                         start_new_session=True, preexec_fn=_detach)',
       '    _jobs[name] = p',
       "    panel = display({'text/plain': f'{name} RUNNING pid {p.pid}'}, raw=True, display_id=True)",
+      '    origin = _kernel.get_parent()  # output goes to the cell that started it, as jbox does',
       '    def pump():',
       '        for line in p.stdout:',
-      "            print(line, end='', flush=True)",
+      "            _kernel.session.send(_kernel.iopub_socket, 'stream', {'name': 'stdout', 'text': line},",
+      "                                 parent=origin, ident=_kernel._topic('stream'))",
       '        code = p.wait()',
       "        panel.update({'text/plain': f\"{name} {'COMPLETED' if code == 0 else 'FAILED'} exit code {code}\"}, raw=True)",
       '    threading.Thread(target=pump, daemon=True).start()',
@@ -55,6 +60,7 @@ function python3(marker) {
     ps,
     endless: 'while True: pass',
     afterInterrupt: '6 * 7',
+    meanwhile: 'import time; time.sleep(1.5)',
     failingSh: '%%bash\nls /nonexistent-e2e-dir',
     exitZero: /exit(\s*code)?\s*[:=]?\s*0\b/i,
     interruptError: /KeyboardInterrupt/,
