@@ -11,6 +11,16 @@ async function kernelName(page) {
   return page.evaluate(() => (Jupyter.notebook.kernel ? Jupyter.notebook.kernel.name : null));
 }
 
+/** What the kernel indicator in the menu bar shows, and the selected kernelspec's display name. */
+async function kernelLabel(page) {
+  const shown = (await page.locator('#kernel_indicator .kernel_indicator_name').innerText()).trim();
+  const expected = await page.evaluate(() => {
+    const sel = Jupyter.notebook.kernel_selector;
+    return sel.kernelspecs[Jupyter.notebook.kernel.name].spec.display_name;
+  });
+  return { shown, expected };
+}
+
 async function kernelBusy(page) {
   return (await page.locator('#kernel_indicator_icon.kernel_busy_icon').count()) > 0;
 }
@@ -132,6 +142,6 @@ async function restartFromMenu(page, timeout = 60_000) {
 }
 
 module.exports = {
-  kernelName, kernelBusy, selectKernel, addCell, run, prompt, waitDone, runAndWait,
+  kernelName, kernelLabel, kernelBusy, selectKernel, addCell, run, prompt, waitDone, runAndWait,
   outputText, streamText, errorText, resultText, displayText, htmlTable, clickInterrupt, restartFromMenu,
 };

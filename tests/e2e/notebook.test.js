@@ -146,6 +146,8 @@ test('opens background-commands.ipynb and selects the kernel', { timeout: 90_000
     await page.goto(url);
     await nb.selectKernel(page, KERNEL);
     assert.equal(await nb.kernelName(page), KERNEL);
+    const label = await nb.kernelLabel(page);
+    assert.equal(label.shown, label.expected, 'the menu bar does not show the selected kernel');
     opened = true;
     if (cells.setup) {
       const c = await addCell(cells.setup);
