@@ -163,6 +163,7 @@ test('background output keeps growing in its cell after it finished, also while 
     const t0 = Date.now();
     await nb.runAndWait(page, cell);
     const returnedMs = Date.now() - t0;
+    assert.equal(await nb.errorText(cell), '', 'the background cell failed');
     const ticks = async () => ((await nb.streamText(cell)).match(/tick-\d+/g) || []).length;
     const first = await ticks();
     // Another cell runs meanwhile: the output must keep going to the cell that started the process.
@@ -188,6 +189,7 @@ test('the process table lists the running and the completed process', { timeout:
     requireOpen();
     const marker = await addCell(cells.marker);
     await nb.runAndWait(page, marker);
+    assert.equal(await nb.errorText(marker), '', 'the cell starting the marker process failed');
     await waitFor('the marker process to run', async () => markerPids().length > 0, 10_000);
     const ps = await addCell(cells.ps);
     await nb.runAndWait(page, ps);
