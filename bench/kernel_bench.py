@@ -13,8 +13,8 @@ import statistics
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "kernel"))
-from jbox_kernel import collect, install_kernelspecs  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from jbox_harness import collect, install_kernelspecs  # noqa: E402
 from jupyter_client.manager import start_new_kernel  # noqa: E402
 
 KERNELS = {

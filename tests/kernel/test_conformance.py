@@ -1,45 +1,49 @@
-"""The Jupyter kernel conformance suite (jupyter_kernel_test) against jbox, every test active."""
+"""jupyter_kernel_test conformance suite against the jbox kernel: every test has a sample, none skips."""
+import os
 import unittest
 
 import jupyter_kernel_test
 
-from jbox_kernel import install_kernelspecs
-
-install_kernelspecs()
-
 
 class JboxConformance(jupyter_kernel_test.KernelTests):
-    kernel_name = "jbox"
+    kernel_name = os.environ.get("JBOX_KERNEL", "jbox-test")
     language_name = "java"
     file_extension = ".jshell"
 
     code_hello_world = 'System.out.println("hello, world");'
-    code_stderr = 'System.err.println("oops");'
+    code_stderr = 'System.err.println("something went wrong");'
 
     completion_samples = [
-        {"text": "Math.ma", "matches": {"max("}},
-        {"text": "\"abc\".toUpperC", "matches": {"toUpperCase("}},
+        {"text": "Math.ab", "matches": {"abs(", "absExact("}},
+        {"text": "System.out.printl", "matches": {"println("}},
     ]
-    complete_code_samples = ["1 + 1", "int x = 3;", "void f() { }", "class A { }", "import java.util.List;"]
-    incomplete_code_samples = ["void f() {", "int x = (1 +", "for (int i = 0; i < 3; i++) {", "int[] a = {1, 2,"]
-    invalid_code_samples = [")", "int x = 1; }"]
+
+    complete_code_samples = ["1 + 1", "int x = 1;", "void f() { }", "class A { }"]
+    incomplete_code_samples = ["int y = ", "void g() {", "for (int i = 0; i < 3; i++) {", "class B {"]
+    invalid_code_samples = ["}", ")"]
 
     code_page_something = "String?"
-    code_generate_error = 'throw new IllegalStateException("boom")'
+
+    code_generate_error = 'throw new IllegalStateException("boom");'
+
     code_execute_result = [
         {"code": "6 * 7", "result": "42"},
-        {"code": "\"abc\" + \"def\"", "result": "\"abcdef\""},
-        {"code": "java.util.List.of(1, 2)", "result": "[1, 2]"},
+        {"code": '"a" + "b"', "result": '"ab"'},
+        {"code": "html(\"<i>x</i>\")", "mime": "text/html", "result": "<i>x</i>"},
     ]
+
     code_display_data = [
         {"code": 'display(html("<b>bold</b>"));', "mime": "text/html"},
-        {"code": 'display(markdown("# title"));', "mime": "text/markdown"},
-        {"code": 'display("plain");', "mime": "text/plain"},
+        {"code": 'display(markdown("*emphasis*"));', "mime": "text/markdown"},
+        {"code": "display(42);", "mime": "text/plain"},
     ]
-    code_history_pattern = "6 * *"
+
+    code_history_pattern = "6*"
     supported_history_operations = ("tail", "range", "search")
+
     code_inspect_sample = "Math.max"
-    code_clear_output = "clearOutput();"
+
+    code_clear_output = 'System.out.println("gone"); clearOutput();'
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 // Drives `jbox agent` with the official E2B JavaScript SDK (npm package `e2b`), as a stock envd client would.
 // Run with E2B_DEBUG=true E2B_SANDBOX_URL=http://127.0.0.1:<port> JBOX_TOKEN=<token>; prints one line per
 // assertion and "PASSED FAILED" as the last line. Any difference from real envd found here is a bug of jbox.
+import http from 'node:http'
 import { Sandbox, CommandExitError, AuthenticationError } from 'e2b'
 
 const token = process.env.JBOX_TOKEN
@@ -111,6 +112,44 @@ await attempt('timeout', async () => {
   let err
   try { await sbx.commands.run('sleep 20', { timeoutMs: 500 }) } catch (e) { err = e }
   check('timeoutMs: the command is stopped', !!err && Date.now() - t0 < 10000, `${err?.name}: ${err?.message} after ${Date.now() - t0} ms`)
+})
+
+// The production path: Sandbox.create against a control API (here a local one implementing the create and kill
+// calls) that hands out the agent's token as the sandbox's envdAccessToken, with a real envd version.
+await attempt('Sandbox.create via the control API', async () => {
+  const calls = []
+  const apiKey = 'e2b_' + '0'.repeat(40)
+  const api = http.createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      calls.push(`${req.method} ${req.url}`)
+      const json = (status, body) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)) }
+      if (req.headers['x-api-key'] !== apiKey) return json(401, { code: 401, message: 'Invalid API key' })
+      if (req.method === 'POST' && req.url === '/v2/sandboxes') {
+        return json(201, { sandboxID: 'sbxjbox', templateID: 'base', clientID: 'jbox', envdVersion: '0.5.4', envdAccessToken: token })
+      }
+      if (req.method === 'DELETE' && req.url === '/sandboxes/sbxjbox') { res.writeHead(204); return res.end() }
+      json(404, { code: 404, message: 'not found' })
+    })
+  })
+  await new Promise((r) => api.listen(0, '127.0.0.1', r))
+  try {
+    const prod = await Sandbox.create('base', {
+      apiKey, debug: false, apiUrl: `http://127.0.0.1:${api.address().port}`, sandboxUrl: process.env.E2B_SANDBOX_URL,
+    })
+    const r = await prod.commands.run('echo via-control-api', { envs: { A: 'b' } })
+    check('create: envd reached with the access token from the control API', r.stdout === 'via-control-api\n', JSON.stringify(r))
+    const out = []
+    const h = await prod.commands.run('cat', { background: true, stdin: true, onStdout: (d) => out.push(d) })
+    await h.sendStdin('x\n')
+    check('create: stdin on envd 0.5.4 path', await until(() => out.join('') === 'x\n'), JSON.stringify(out))
+    await h.closeStdin()
+    await h.wait()
+    await prod.kill()
+    check('create/kill: control API calls', calls.join(',') === 'POST /v2/sandboxes,DELETE /sandboxes/sbxjbox', calls.join(','))
+  } finally {
+    api.close()
+  }
 })
 
 console.log(`${passed} ${failed}`)

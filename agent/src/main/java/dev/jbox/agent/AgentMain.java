@@ -21,7 +21,7 @@ import java.util.concurrent.CountDownLatch;
  * <p>Token: {@code --token}, or the first line of {@code --token-file}. Without either, a random token is written
  * to {@code ~/.jbox/agent-<port>.token} (mode 600) and only that path is printed, never the token.
  */
-@Command(name = "jbox agent", mixinStandardHelpOptions = true,
+@Command(name = "jbox agent", mixinStandardHelpOptions = true, version = "jbox agent 0.1.0 (envd process API, Connect JSON over HTTP/1.1)",
         description = "Serve this machine's processes over the envd-compatible process API (Connect RPC, HTTP/1.1).")
 public final class AgentMain implements Callable<Integer> {
 

@@ -273,6 +273,7 @@ public final class AgentServer implements AutoCloseable {
                 timeout = timers.schedule(() -> stream.finish(new ConnectException(ConnectCode.DEADLINE_EXCEEDED,
                         "stream deadline of " + deadline.toMillis() + " ms exceeded")), deadline.toMillis(), TimeUnit.MILLISECONDS);
             }
+            if (sub instanceof ProcessService.QuietWait wait) wait.run();
             stream.awaitEnd();
         } catch (InterruptedException e) {
             stream.finish(new ConnectException(ConnectCode.UNAVAILABLE, "jbox agent is shutting down"));

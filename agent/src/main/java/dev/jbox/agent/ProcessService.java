@@ -183,39 +183,49 @@ final class ProcessService {
 
     /** A quiet stream: only the end (a watcher does not need the output, and must not cost a second copy of it). */
     private Subscription awaitEnd(ProcessTable.Entry e, EventStream stream) {
-        Thread t = new Thread(() -> {
+        return new QuietWait(e, stream);
+    }
+
+    /** Waits for the end of a process on the stream's own worker thread (see {@link AgentServer}): no extra thread. */
+    static final class QuietWait implements Subscription {
+        private final ProcessTable.Entry entry;
+        private final EventStream stream;
+        private volatile boolean closed;
+
+        QuietWait(ProcessTable.Entry entry, EventStream stream) {
+            this.entry = entry;
+            this.stream = stream;
+        }
+
+        /** Blocks until the process ends (then sends the end event), the stream ends, or this is closed. */
+        void run() throws InterruptedException {
             try {
-                while (stream.isOpen()) {
-                    CommandResult r = e.handle().waitFor(Duration.ofSeconds(1));
+                while (!closed && stream.isOpen()) {
+                    CommandResult r = entry.handle().waitFor(Duration.ofSeconds(1));
                     if (r.state().isFinal()) {
                         end(r, true, stream);
                         return;
                     }
                 }
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
             } catch (RuntimeException ex) {
                 stream.finish(new ConnectException(ConnectCode.INTERNAL, oneLine(ex)));
             }
-        }, "jbox-agent-wait-" + e.pid());
-        t.setDaemon(true);
-        t.start();
-        return new Subscription() {
-            @Override
-            public long stdoutOffset() {
-                return 0;
-            }
+        }
 
-            @Override
-            public long stderrOffset() {
-                return 0;
-            }
+        @Override
+        public long stdoutOffset() {
+            return 0;
+        }
 
-            @Override
-            public void close() {
-                t.interrupt();
-            }
-        };
+        @Override
+        public long stderrOffset() {
+            return 0;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
     }
 
     private Subscription follow(ProcessTable.Entry e, long out, long err, boolean annotate, boolean raw, EventStream stream) {

@@ -28,9 +28,14 @@ final class AgentFixture implements AutoCloseable {
     }
 
     AgentFixture(AgentServer.Config base) throws IOException {
+        this(base, 0);
+    }
+
+    /** @param logCap per-stream log cap of the served sandbox (0: none) */
+    AgentFixture(AgentServer.Config base, long logCap) throws IOException {
         root = Files.createTempDirectory("jbox-agent-test");
         AgentServer.Config cfg = base.token(token);
-        server = AgentServer.start(Sandbox.local(LocalOptions.defaults().workDir(root).killGrace(Duration.ofMillis(500))), cfg);
+        server = AgentServer.start(Sandbox.local(LocalOptions.defaults().workDir(root).killGrace(Duration.ofMillis(500)).logCapBytes(logCap)), cfg);
     }
 
     String url() {

@@ -191,6 +191,21 @@ class AgentProtocolTest {
     }
 
     @Test
+    void updateWithAPtyIsUnimplementedAndUnknownPidNotFound() throws Exception {
+        HttpResponse<byte[]> s = agent.stream("Start", AgentFixture.envelope(0,
+                "{\"process\":{\"cmd\":\"/bin/bash\",\"args\":[\"-c\",\"true\"]},\"tag\":\"u\",\"stdin\":false}"), agent.token);
+        long pid = envelopes(s.body()).get(0).at("/event/start/pid").asLong();
+        HttpResponse<byte[]> r = agent.unary("Update", "{\"process\":{\"pid\":" + pid + "},\"pty\":{\"size\":{\"cols\":80,\"rows\":24}}}", agent.token);
+        assertEquals(501, r.statusCode());
+        assertEquals("unimplemented", json.readTree(r.body()).get("code").asText());
+        assertTrue(json.readTree(r.body()).get("message").asText().contains("PTY"));
+        HttpResponse<byte[]> unknown = agent.unary("Update", "{\"process\":{\"pid\":999999}}", agent.token);
+        assertEquals("not_found", json.readTree(unknown.body()).get("code").asText());
+        HttpResponse<byte[]> noSelector = agent.unary("CloseStdin", "{}", agent.token);
+        assertEquals("invalid_argument", json.readTree(noSelector.body()).get("code").asText());
+    }
+
+    @Test
     void envelopeRoundTrip() throws IOException {
         byte[] b = AgentFixture.envelope(Envelope.END_STREAM, "{}");
         Envelope e = Envelope.read(new ByteArrayInputStream(b), 10);

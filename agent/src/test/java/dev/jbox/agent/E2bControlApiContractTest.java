@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Contract test of {@code Sandbox.e2b}: the real provider cannot be reached from here, so a small local server
- * implements the documented subset of the E2B control API (POST /sandboxes, DELETE /sandboxes/{id}, X-API-KEY)
+ * implements the documented subset of the E2B control API (POST /v2/sandboxes or the older POST /sandboxes,
+ * DELETE /sandboxes/{id}, X-API-KEY)
  * and hands out the access token of a real jbox agent, which plays the sandbox's envd.
  */
 class E2bControlApiContractTest {
@@ -37,6 +38,8 @@ class E2bControlApiContractTest {
     private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
     private AgentFixture envd;
     private HttpServer api;
+    /** false: an older provider that only has POST /sandboxes */
+    private volatile boolean v2 = true;
 
     @BeforeEach
     void up() throws IOException {
@@ -60,7 +63,7 @@ class E2bControlApiContractTest {
                 reply(ex, 401, "{\"code\":401,\"message\":\"Invalid API key\"}");
                 return;
             }
-            if (ex.getRequestMethod().equals("POST") && path.equals("/sandboxes")) {
+            if (ex.getRequestMethod().equals("POST") && (path.equals("/v2/sandboxes") && v2 || path.equals("/sandboxes"))) {
                 bodies.add(json.readTree(ex.getRequestBody()));
                 reply(ex, 201, "{\"sandboxID\":\"sbx123\",\"templateID\":\"base\",\"clientID\":\"c1\",\"envdVersion\":\"0.5.4\","
                         + "\"envdAccessToken\":\"" + envd.token + "\",\"domain\":null}");
@@ -91,11 +94,20 @@ class E2bControlApiContractTest {
         try (Sandbox sb = Sandbox.e2b(options())) {
             assertEquals("hello\n", sb.commands().run("echo hello").stdout());
         }
-        assertEquals(List.of("POST /sandboxes", "DELETE /sandboxes/sbx123"), calls);
+        assertEquals(List.of("POST /v2/sandboxes", "DELETE /sandboxes/sbx123"), calls);
         JsonNode body = bodies.get(0);
         assertEquals("base", body.get("templateID").asText());
         assertEquals(420, body.get("timeout").asLong());
-        assertTrue(body.get("secure").asBoolean());
+    }
+
+    @Test
+    void fallsBackToTheOlderCreateCall() {
+        v2 = false;
+        try (Sandbox sb = Sandbox.e2b(options())) {
+            assertEquals("v1\n", sb.commands().run("echo v1").stdout());
+        }
+        assertEquals(List.of("POST /v2/sandboxes", "POST /sandboxes", "DELETE /sandboxes/sbx123"), calls);
+        assertTrue(bodies.get(0).get("secure").asBoolean(), "the older call asks for a secured sandbox (access token)");
     }
 
     @Test
@@ -103,7 +115,7 @@ class E2bControlApiContractTest {
         try (Sandbox sb = Sandbox.e2b(options().keep(true))) {
             assertEquals(0, sb.commands().run("true").exitCode());
         }
-        assertEquals(List.of("POST /sandboxes"), calls);
+        assertEquals(List.of("POST /v2/sandboxes"), calls);
     }
 
     @Test

@@ -52,7 +52,7 @@ class RemoteSandboxEndToEndTest {
     }
 
     /** Collects a subscription's output per stream and its end. */
-    static final class Collector implements OutputListener {
+    static class Collector implements OutputListener {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
         final CompletableFuture<CommandResult> exit = new CompletableFuture<>();
@@ -115,6 +115,29 @@ class RemoteSandboxEndToEndTest {
         assertEquals("line3\nline4\nline5\n", replay.out());
         assertEquals("line2\n", h.readOutput(StreamKind.STDOUT, 6, 6).text());
         assertEquals("five", h.id());
+    }
+
+    @Test
+    void bytesDroppedByTheAgentsLogCapArriveAsAGapNotSilently() throws Exception {
+        try (AgentFixture capped = new AgentFixture(AgentServer.Config.loopback(0, "x"), 4096);
+             RemoteSandbox s = RemoteSandbox.connect(capped.url(), capped.token, RemoteOptions.defaults().notices(notices::add))) {
+            CommandHandle h = s.commands().start("head -c 100000 /dev/zero | tr '\\0' a; printf END");
+            h.waitFor(Duration.ofSeconds(20));
+            List<long[]> gaps = new CopyOnWriteArrayList<>();
+            Collector c = new Collector() {
+                @Override
+                public void onGap(StreamKind stream, long offset, long missing) {
+                    gaps.add(new long[] {offset, missing});
+                }
+            };
+            h.subscribe(c);
+            c.exit.get(20, TimeUnit.SECONDS);
+            assertEquals(1, gaps.size(), "one gap notice");
+            assertEquals(0, gaps.get(0)[0]);
+            long kept = c.out.size();
+            assertEquals(100003, gaps.get(0)[1] + kept, "gap + kept bytes = everything written");
+            assertTrue(c.out().endsWith("aaaEND"), "the tail is kept");
+        }
     }
 
     @Test

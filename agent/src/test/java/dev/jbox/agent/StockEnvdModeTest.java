@@ -3,7 +3,6 @@ package dev.jbox.agent;
 import dev.jbox.client.CommandHandle;
 import dev.jbox.client.CommandResult;
 import dev.jbox.client.ProcessInfo;
-import dev.jbox.client.RunOptions;
 import dev.jbox.client.remote.RemoteOptions;
 import dev.jbox.client.remote.RemoteSandbox;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.jbox.kernel;
 
-/** Handles one message type. Throwing {@link InvalidRequestException} drops the request with one log line. */
+/** Handles one kind of request; runs on the thread that owns the request's socket. */
 @FunctionalInterface
 interface Handler {
-    void handle(Request request) throws InvalidRequestException;
+    void handle(Request request);
 }

@@ -6,66 +6,66 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Inputs (and text outputs) of this kernel session, for {@code history_request}. Thread-safe. */
+/**
+ * The inputs (and text outputs) of this kernel session, for {@code history_request}. Only the shell thread uses it.
+ * Entries are {@code [session, line, input]} or {@code [session, line, [input, output]]}; this kernel's session is 1.
+ */
 final class History {
-
-    /** One history entry; {@code output} may be null. Sessions are numbered from 1; this kernel is session 1. */
-    record Entry(int session, int line, String input, String output) {
-        List<Object> toWire(boolean withOutput) {
-            return withOutput ? List.of(session, line, java.util.Arrays.asList(input, output)) : List.of(session, line, input);
-        }
-    }
 
     static final int SESSION = 1;
 
-    private final List<Entry> entries = new ArrayList<>();
-
-    synchronized void add(int line, String input) {
-        entries.add(new Entry(SESSION, line, input, null));
+    private record Entry(int line, String input, String output) {
     }
 
-    synchronized void setOutput(int line, String output) {
-        for (int i = entries.size() - 1; i >= 0; i--) {
-            Entry e = entries.get(i);
-            if (e.line() == line) {
-                entries.set(i, new Entry(e.session(), e.line(), e.input(), output));
-                return;
-            }
-        }
+    private final List<Entry> entries = new ArrayList<>();
+
+    void add(int line, String input, String output) {
+        entries.add(new Entry(line, input, output));
     }
 
     /** The last {@code n} entries. */
-    synchronized List<Entry> tail(int n) {
-        int from = Math.max(0, entries.size() - Math.max(0, n));
-        return List.copyOf(entries.subList(from, entries.size()));
+    List<List<Object>> tail(int n, boolean output) {
+        return render(entries.subList(Math.max(0, entries.size() - Math.max(n, 0)), entries.size()), output);
     }
 
-    /** Lines [start, stop) of a session; stop 0 or missing means to the end; negative session counts back from this one. */
-    synchronized List<Entry> range(int session, int start, Integer stop) {
-        int s = session <= 0 ? SESSION + session : session;
-        List<Entry> out = new ArrayList<>();
+    /** Lines {@code start <= line < stop} of {@code session} (0 or negative: this session; stop 0: to the end). */
+    List<List<Object>> range(int session, int start, int stop, boolean output) {
+        if (session > 0 && session != SESSION) {
+            return List.of();
+        }
+        List<Entry> hits = new ArrayList<>();
         for (Entry e : entries) {
-            if (e.session() == s && e.line() >= start && (stop == null || stop <= 0 || e.line() < stop)) out.add(e);
+            if (e.line() >= start && (stop <= 0 || e.line() < stop)) {
+                hits.add(e);
+            }
+        }
+        return render(hits, output);
+    }
+
+    /** Entries whose input matches the glob {@code pattern} ({@code *}, {@code ?}); the last {@code n} (0: all). */
+    List<List<Object>> search(String pattern, int n, boolean unique, boolean output) {
+        Pattern glob = globToRegex(pattern);
+        List<Entry> hits = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (int i = entries.size() - 1; i >= 0 && (n <= 0 || hits.size() < n); i--) {
+            Entry e = entries.get(i);
+            if (glob.matcher(e.input()).matches() && (!unique || seen.add(e.input()))) {
+                hits.add(0, e);
+            }
+        }
+        return render(hits, output);
+    }
+
+    private static List<List<Object>> render(List<Entry> list, boolean output) {
+        List<List<Object>> out = new ArrayList<>(list.size());
+        for (Entry e : list) {
+            Object value = output ? java.util.Arrays.asList(e.input(), e.output()) : e.input();
+            out.add(List.of(SESSION, e.line(), value));
         }
         return out;
     }
 
-    /** Entries whose input matches a glob ({@code *}, {@code ?}); the last {@code n} (0: all), optionally unique by input. */
-    synchronized List<Entry> search(String glob, int n, boolean unique) {
-        Pattern p = Pattern.compile(globToRegex(glob == null || glob.isEmpty() ? "*" : glob), Pattern.DOTALL);
-        List<Entry> matches = new ArrayList<>();
-        Set<String> seen = new LinkedHashSet<>();
-        for (int i = entries.size() - 1; i >= 0; i--) {
-            Entry e = entries.get(i);
-            if (!p.matcher(e.input()).matches()) continue;
-            if (unique && !seen.add(e.input())) continue;
-            matches.add(0, e);
-            if (n > 0 && matches.size() >= n) break;
-        }
-        return matches;
-    }
-
-    private static String globToRegex(String glob) {
+    private static Pattern globToRegex(String glob) {
         StringBuilder re = new StringBuilder();
         for (char c : glob.toCharArray()) {
             switch (c) {
@@ -74,6 +74,6 @@ final class History {
                 default -> re.append(Pattern.quote(String.valueOf(c)));
             }
         }
-        return re.toString();
+        return Pattern.compile(re.toString(), Pattern.DOTALL);
     }
 }

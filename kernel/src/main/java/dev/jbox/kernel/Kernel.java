@@ -1,198 +1,180 @@
 package dev.jbox.kernel;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbox.kernel.eval.Evaluator;
-import dev.jbox.kernel.wire.BadMessageException;
 import dev.jbox.kernel.wire.ConnectionInfo;
-import dev.jbox.kernel.wire.Contents;
-import dev.jbox.kernel.wire.Message;
+import dev.jbox.kernel.wire.FrameCodec;
+import dev.jbox.kernel.wire.Heartbeat;
+import dev.jbox.kernel.wire.MessageFactory;
 import dev.jbox.kernel.wire.Signer;
-import dev.jbox.kernel.wire.WireCodec;
-import java.util.List;
+import dev.jbox.kernel.wire.WireSocket;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.zeromq.SocketType;
-import org.zeromq.ZContext;
-import org.zeromq.ZFrame;
 import org.zeromq.ZMQ;
-import org.zeromq.ZMsg;
 
 /**
- * The Jupyter kernel: binds the five sockets of a connection file and serves them, one thread per socket
- * (shell on the caller's thread, control, heartbeat, IOPub publisher, stdin).
+ * A running kernel: binds the five sockets of a connection file and starts one thread per socket
+ * (shell, control, stdin, heartbeat, IOPub publisher). Handlers are registered in plain maps.
  *
  * <pre>{@code
- * new Kernel(ConnectionInfo.read(path), new JShellEvaluator(List.of())).run();   // returns at shutdown
+ * Kernel k = Kernel.start(ConnectionInfo.read(file), EvaluatorFactory::create);
+ * k.awaitShutdown();
  * }</pre>
  */
-public final class Kernel implements KernelChannels {
+final class Kernel {
 
-    private static final Logger LOG = Logger.getLogger(Kernel.class.getName());
+    private static final System.Logger LOG = System.getLogger("jbox.kernel");
 
-    private final ConnectionInfo info;
+    private final ZMQ.Context context = ZMQ.context(1);
     private final Evaluator evaluator;
-    private final WireCodec codec;
-    private final ZContext context = new ZContext(1);
-    private final MessageFactory messages = new MessageFactory();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "jbox-output-flush");
-        t.setDaemon(true);
-        return t;
-    });
     private final Publisher publisher;
     private final StdinChannel stdin;
-    private final RequestHandlers handlers;
-    private volatile boolean running = true;
+    private final RequestLoop shell;
+    private final RequestLoop control;
+    private final ScheduledThreadPoolExecutor timer;
+    private final Thread[] threads;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final Object done = new Object();
+    private boolean finished;
 
-    public Kernel(ConnectionInfo info, Evaluator evaluator) {
-        this.info = info;
-        this.evaluator = evaluator;
-        this.codec = new WireCodec(new Signer(info.key()));
-        this.publisher = new Publisher(context, info.address(info.iopubPort()), codec);
-        this.stdin = new StdinChannel(context, info.address(info.stdinPort()), codec, messages);
-        this.handlers = new RequestHandlers(evaluator, this, timer, this::shutdown);
+    private Kernel(ConnectionInfo info, Supplier<Evaluator> evaluators) {
+        ObjectMapper json = new ObjectMapper();
+        FrameCodec codec = new FrameCodec(json, new Signer(info.key()));
+        MessageFactory factory = new MessageFactory(json);
+
+        WireSocket shellSocket = new WireSocket("shell", bind(SocketType.ROUTER, info, info.shellPort()), codec);
+        WireSocket controlSocket = new WireSocket("control", bind(SocketType.ROUTER, info, info.controlPort()), codec);
+        WireSocket stdinSocket = new WireSocket("stdin", bind(SocketType.ROUTER, info, info.stdinPort()), codec);
+        ZMQ.Socket iopub = bind(SocketType.PUB, info, info.iopubPort());
+        iopub.setSndHWM(0); // no message is dropped on a slow subscriber; cells coalesce, so the count stays small
+        ZMQ.Socket hb = bind(SocketType.REP, info, info.hbPort());
+
+        // Kernel threads exist before any cell runs, so none of them inherits a cell's output binding.
+        timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "jbox-output-timer"));
+        timer.setRemoveOnCancelPolicy(true);
+        timer.prestartAllCoreThreads();
+        publisher = new Publisher(new WireSocket("iopub", iopub, codec), factory);
+        stdin = new StdinChannel(stdinSocket, factory);
+
+        evaluator = evaluators.get();
+        History history = new History();
+        ExecuteHandler execute = new ExecuteHandler(evaluator, new CellOutputs(publisher, stdin, timer), history);
+        QueryHandlers queries = new QueryHandlers(evaluator, history, publisher);
+
+        Dispatcher shellRoutes = new Dispatcher(publisher)
+                .on("execute_request", execute, "code")
+                .on("kernel_info_request", queries::kernelInfo)
+                .on("complete_request", queries::complete, "code")
+                .on("inspect_request", queries::inspect, "code")
+                .on("is_complete_request", queries::isComplete, "code")
+                .on("history_request", queries::history, "hist_access_type")
+                .on("comm_info_request", queries::commInfo)
+                .on("comm_open", queries::commOpen, "comm_id")
+                .on("comm_msg", queries::ignore)
+                .on("comm_close", queries::ignore);
+        Dispatcher controlRoutes = new Dispatcher(publisher)
+                .on("kernel_info_request", queries::kernelInfo)
+                .on("interrupt_request", this::interrupt)
+                .on("shutdown_request", this::shutdown);
+
+        shell = new RequestLoop(shellSocket, shellRoutes, factory, execute);
+        control = new RequestLoop(controlSocket, controlRoutes, factory, null);
+        threads = new Thread[] {
+            daemon(new Heartbeat(hb), "jbox-heartbeat"),
+            daemon(stdin, "jbox-stdin"),
+            daemon(control, "jbox-control"),
+            daemon(shell, "jbox-shell"),
+        };
+        publisher.start();
+        publisher.status("starting", null);
+        for (Thread t : threads) {
+            t.start();
+        }
+        LOG.log(System.Logger.Level.INFO, "kernel started on " + info.ip() + " (shell " + info.shellPort() + "), Java "
+                + System.getProperty("java.version"));
     }
 
-    /** Serves until a {@code shutdown_request}; then closes the evaluator (killing its processes). */
-    public void run() {
-        ZMQ.Socket shell = bind(SocketType.ROUTER, info.shellPort());
-        startThread("jbox-control", () -> serve(bind(SocketType.ROUTER, info.controlPort()), handlers.control(), false));
-        startThread("jbox-heartbeat", this::heartbeat);
-        publish(null, "status", new Contents.Status("starting"));
-        LOG.info(() -> "jbox kernel " + RequestHandlers.VERSION + " on Java " + System.getProperty("java.version") + ", shell " + info.address(info.shellPort()));
-        serve(shell, handlers.shell(), true);
+    static Kernel start(ConnectionInfo info, Supplier<Evaluator> evaluators) {
+        return new Kernel(info, evaluators);
     }
 
-    @Override
-    public void publish(Message parent, String msgType, Object content) {
-        publisher.publish(messages.broadcast(parent, msgType, content));
-    }
-
-    @Override
-    public String readInput(Message parent, String prompt, boolean password) throws InterruptedException {
-        return stdin.read(parent, prompt, password);
-    }
-
-    private ZMQ.Socket bind(SocketType type, int port) {
-        ZMQ.Socket s = context.createSocket(type);
+    private ZMQ.Socket bind(SocketType type, ConnectionInfo info, int port) {
+        ZMQ.Socket s = context.socket(type);
         s.setLinger(1000);
-        s.bind(info.address(port));
+        if (type == SocketType.ROUTER) {
+            s.setRouterHandover(true);
+        }
+        s.bind(info.endpoint(port));
         return s;
     }
 
-    private void serve(ZMQ.Socket socket, Map<String, Handler> table, boolean isShell) {
-        Request.Replier replier = (request, type, content) -> send(socket, messages.create(request, type, content));
-        socket.setReceiveTimeOut(500);
-        while (running) {
-            Message m = receive(socket);
-            if (m == null) continue;
-            handle(new Request(m, replier), table);
-            if (isShell && handlers.takeStopRequest()) abortQueuedExecutes(socket, replier, table);
-        }
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 
-    /** Answers a request with busy, the handler's reply and output, then idle. */
-    private void handle(Request r, Map<String, Handler> table) {
-        Handler h = table.get(r.type());
-        if (h == null) {
-            LOG.warning(() -> "dropped a message of unknown type '" + r.type() + "'");
+    private void interrupt(Request r) {
+        LOG.log(System.Logger.Level.INFO, "interrupt requested");
+        evaluator.interrupt();
+        r.reply("interrupt_reply", Map.of("status", "ok"));
+    }
+
+    private void shutdown(Request r) {
+        boolean restart = r.content().path("restart").asBoolean(false);
+        r.reply("shutdown_reply", Map.of("status", "ok", "restart", restart));
+        LOG.log(System.Logger.Level.INFO, "shutdown requested" + (restart ? " (restart)" : ""));
+        // Stop after this handler returned, so its idle status is published first.
+        Thread t = daemon(this::stop, "jbox-shutdown");
+        t.start();
+    }
+
+    /** Stops the evaluator, sends what is queued, closes the sockets; idempotent. */
+    void stop() {
+        if (!stopping.compareAndSet(false, true)) {
             return;
         }
-        publish(r.message(), "status", new Contents.Status("busy"));
-        try {
-            h.handle(r);
-        } catch (InvalidRequestException e) {
-            LOG.warning(() -> "dropped " + r.type() + ": " + e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "handler for " + r.type() + " failed", e);
-        } finally {
-            publish(r.message(), "status", new Contents.Status("idle"));
-        }
-    }
-
-    /** After a failed cell with stop_on_error: executes already waiting are answered "aborted" without running. */
-    private void abortQueuedExecutes(ZMQ.Socket socket, Request.Replier replier, Map<String, Handler> table) {
-        while (true) {
-            ZMsg raw = ZMsg.recvMsg(socket, ZMQ.DONTWAIT);
-            if (raw == null) return;
-            Message m = decode(raw);
-            if (m == null) continue;
-            Request r = new Request(m, replier);
-            if (m.type().equals("execute_request")) {
-                publish(m, "status", new Contents.Status("busy"));
-                handlers.abort(r);
-                publish(m, "status", new Contents.Status("idle"));
-            } else {
-                handle(r, table);
+        Thread watchdog = daemon(() -> {
+            try {
+                Thread.sleep(3000);
+            } catch (InterruptedException e) {
+                return;
             }
-        }
-    }
-
-    private Message receive(ZMQ.Socket socket) {
-        ZMsg raw;
+            LOG.log(System.Logger.Level.WARNING, "shutdown took more than 3 s; halting");
+            Runtime.getRuntime().halt(0);
+        }, "jbox-shutdown-watchdog");
+        watchdog.start();
         try {
-            raw = ZMsg.recvMsg(socket);
-        } catch (org.zeromq.ZMQException e) {
-            if (running) LOG.warning("receive failed: " + e.getMessage());
-            return null;
-        }
-        return raw == null ? null : decode(raw);
-    }
-
-    private Message decode(ZMsg raw) {
-        List<byte[]> frames = raw.stream().map(ZFrame::getData).toList();
-        try {
-            return codec.decode(frames);
-        } catch (BadMessageException e) {
-            LOG.warning(() -> "dropped a bad message (" + frames.size() + " frames): " + e.getMessage());
-            return null;
-        }
-    }
-
-    private void send(ZMQ.Socket socket, Message m) {
-        List<byte[]> frames = codec.encode(m);
-        for (int i = 0; i < frames.size(); i++) socket.send(frames.get(i), i < frames.size() - 1 ? ZMQ.SNDMORE : 0);
-    }
-
-    private void heartbeat() {
-        ZMQ.Socket hb = bind(SocketType.REP, info.hbPort());
-        hb.setReceiveTimeOut(500);
-        while (running) {
-            byte[] ping = hb.recv();
-            if (ping != null) hb.send(ping);
-        }
-    }
-
-    /**
-     * Called after the shutdown reply was sent: stops serving, kills the sandbox's processes, lets IOPub send
-     * what is queued (the request's idle included), exits.
-     */
-    private void shutdown() {
-        running = false;
-        startThread("jbox-shutdown", this::exit);
-    }
-
-    private void exit() {
-        try {
+            evaluator.interrupt();
             evaluator.close();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "closing the evaluator failed", e);
+            LOG.log(System.Logger.Level.WARNING, "closing the evaluator failed: " + e);
         }
         try {
-            Thread.sleep(20); // the control loop publishes the request's idle status now
-            publisher.awaitDrained(2000);
+            Thread.sleep(20); // let the control loop publish the idle of the shutdown request
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        LOG.info("shut down");
-        Runtime.getRuntime().halt(0);
+        shell.stop();
+        control.stop();
+        stdin.stop();
+        timer.shutdown();
+        publisher.stop(1000);
+        context.term(); // wakes the loops (ETERM); each closes its socket, pending replies go out (linger)
+        synchronized (done) {
+            finished = true;
+            done.notifyAll();
+        }
     }
 
-    private static void startThread(String name, Runnable body) {
-        Thread t = new Thread(body, name);
-        t.setDaemon(true);
-        t.start();
+    void awaitShutdown() throws InterruptedException {
+        synchronized (done) {
+            while (!finished) {
+                done.wait();
+            }
+        }
     }
 }

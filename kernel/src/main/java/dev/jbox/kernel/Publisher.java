@@ -1,83 +1,74 @@
 package dev.jbox.kernel;
 
+import dev.jbox.kernel.wire.Header;
 import dev.jbox.kernel.wire.Message;
-import dev.jbox.kernel.wire.WireCodec;
-import java.util.concurrent.BlockingQueue;
+import dev.jbox.kernel.wire.MessageFactory;
+import dev.jbox.kernel.wire.WireSocket;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
-import org.zeromq.ZMQ;
 
-/** Owns the IOPub socket: every thread hands messages to its queue; one thread sends them, in order. */
-final class Publisher implements AutoCloseable {
+/**
+ * The only user of the IOPub socket: any thread queues messages, one thread sends them in order.
+ *
+ * <pre>{@code
+ * publisher.publish("stream", parent, Map.of("name", "stdout", "text", "hi\n"));
+ * }</pre>
+ */
+final class Publisher implements Runnable {
 
-    private static final Logger LOG = Logger.getLogger(Publisher.class.getName());
+    private static final System.Logger LOG = System.getLogger("jbox.kernel");
 
-    private final BlockingQueue<Message> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final Object stopMarker = new Object();
+    private final WireSocket socket;
+    private final MessageFactory factory;
     private final Thread thread;
-    private final Object drained = new Object();
-    private volatile boolean running = true;
-    private long sent;
-    private long queued;
 
-    Publisher(ZContext context, String address, WireCodec codec) {
-        ZMQ.Socket socket = context.createSocket(SocketType.PUB);
-        socket.setLinger(1000);
-        socket.setSndHWM(0); // never drop output because a frontend is slow
-        socket.bind(address);
-        thread = new Thread(() -> run(socket, codec), "jbox-iopub");
-        thread.setDaemon(true);
+    Publisher(WireSocket socket, MessageFactory factory) {
+        this.socket = socket;
+        this.factory = factory;
+        this.thread = new Thread(this, "jbox-iopub");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
         thread.start();
     }
 
-    void publish(Message message) {
-        synchronized (drained) {
-            queued++;
-        }
-        queue.add(message);
+    void publish(String msgType, Header parent, Object content) {
+        queue.add(factory.create(msgType, parent, content, List.of()));
     }
 
-    /** Waits until everything published so far has been handed to ZMQ (used before exit). */
-    void awaitDrained(long millis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + millis;
-        synchronized (drained) {
-            while (sent < queued && System.currentTimeMillis() < deadline) drained.wait(50);
-        }
-    }
-
-    private void run(ZMQ.Socket socket, WireCodec codec) {
-        while (running || !queue.isEmpty()) {
-            Message m;
-            try {
-                m = queue.poll(200, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                break;
-            }
-            if (m == null) continue;
-            try {
-                var frames = codec.encode(m);
-                for (int i = 0; i < frames.size(); i++) {
-                    socket.send(frames.get(i), i < frames.size() - 1 ? ZMQ.SNDMORE : 0);
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "could not publish " + m.type(), e);
-            }
-            synchronized (drained) {
-                sent++;
-                drained.notifyAll();
-            }
-        }
-        socket.close();
+    void status(String state, Header parent) {
+        publish("status", parent, Map.of("execution_state", state));
     }
 
     @Override
-    public void close() {
-        running = false;
+    public void run() {
         try {
-            thread.join(2000);
+            while (true) {
+                Object item = queue.take();
+                if (item == stopMarker) {
+                    break;
+                }
+                socket.send((Message) item);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "IOPub publisher stopped: " + e);
+        } finally {
+            socket.zmq().setLinger(1000);
+            socket.zmq().close();
+        }
+    }
+
+    /** Sends what is queued, then closes the socket (waits at most {@code millis}). */
+    void stop(long millis) {
+        queue.add(stopMarker);
+        try {
+            thread.join(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,20 +1,23 @@
 package dev.jbox.kernel;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jbox.kernel.wire.Header;
 import dev.jbox.kernel.wire.Message;
+import dev.jbox.kernel.wire.MessageFactory;
+import java.util.function.Consumer;
 
-/** A received request and the way to answer it on the socket it came from (usable only by that socket's thread). */
-record Request(Message message, Replier replier) {
+/** A request being handled: its message and a way to answer on the socket it came from. */
+record Request(Message message, Consumer<Message> replySink, MessageFactory factory) {
 
-    @FunctionalInterface
-    interface Replier {
-        void send(Message request, String msgType, Object content);
+    JsonNode content() {
+        return message.content();
+    }
+
+    Header header() {
+        return message.header();
     }
 
     void reply(String msgType, Object content) {
-        replier.send(message, msgType, content);
-    }
-
-    String type() {
-        return message.type();
+        replySink.accept(factory.reply(message, msgType, content));
     }
 }

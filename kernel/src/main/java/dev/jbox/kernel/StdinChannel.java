@@ -1,93 +1,106 @@
 package dev.jbox.kernel;
 
-import dev.jbox.kernel.wire.BadMessageException;
-import dev.jbox.kernel.wire.Contents;
-import dev.jbox.kernel.wire.Json;
+import dev.jbox.kernel.wire.Header;
 import dev.jbox.kernel.wire.Message;
-import dev.jbox.kernel.wire.WireCodec;
-import java.util.concurrent.BlockingQueue;
+import dev.jbox.kernel.wire.MessageFactory;
+import dev.jbox.kernel.wire.WireSocket;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
-import org.zeromq.ZMsg;
+import org.zeromq.ZMQException;
 
 /**
- * Owns the stdin ROUTER socket. Cells ask for input through a queue; this thread sends the {@code input_request}
- * and completes the caller's future with the {@code input_reply}. An interrupted caller abandons its request.
+ * Owns the stdin ROUTER socket. Cells ask for input through {@link #ask}; the channel's thread sends the
+ * {@code input_request} and completes the asker's future when the matching {@code input_reply} arrives.
  */
-final class StdinChannel {
+final class StdinChannel implements Runnable {
 
-    private static final Logger LOG = Logger.getLogger(StdinChannel.class.getName());
+    private static final System.Logger LOG = System.getLogger("jbox.kernel");
+    private static final int POLL_MS = 20;
 
-    private record Pending(Message request, CompletableFuture<String> answer) {
+    private record Ask(List<byte[]> identities, Header parent, String prompt, boolean password, CompletableFuture<String> answer) {
     }
 
-    private final BlockingQueue<Pending> requests = new LinkedBlockingQueue<>();
-    private final MessageFactory messages;
+    private final WireSocket socket;
+    private final MessageFactory factory;
+    private final ConcurrentLinkedQueue<Ask> asks = new ConcurrentLinkedQueue<>();
+    private final Map<String, Ask> pending = new LinkedHashMap<>(); // by input_request msg_id, oldest first; this thread only
+    private volatile boolean running = true;
 
-    StdinChannel(ZContext context, String address, WireCodec codec, MessageFactory messages) {
-        this.messages = messages;
-        ZMQ.Socket socket = context.createSocket(SocketType.ROUTER);
-        socket.setLinger(0);
-        socket.bind(address);
-        Thread t = new Thread(() -> run(socket, codec), "jbox-stdin");
-        t.setDaemon(true);
-        t.start();
+    StdinChannel(WireSocket socket, MessageFactory factory) {
+        this.socket = socket;
+        this.factory = factory;
     }
 
-    String read(Message parent, String prompt, boolean password) throws InterruptedException {
+    /** Sends an input_request to the frontend behind {@code identities} and waits (interruptibly) for the line. */
+    String ask(List<byte[]> identities, Header parent, String prompt, boolean password) throws InterruptedException {
         CompletableFuture<String> answer = new CompletableFuture<>();
-        requests.add(new Pending(messages.create(parent, "input_request", new Contents.InputRequest(prompt, password)), answer));
+        asks.add(new Ask(identities, parent, prompt, password, answer));
         try {
             return answer.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("input failed: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             answer.cancel(false);
             throw e;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("no input: " + e.getCause().getMessage(), e.getCause());
         }
     }
 
-    private void run(ZMQ.Socket socket, WireCodec codec) {
-        while (!Thread.currentThread().isInterrupted()) {
-            Pending p;
-            try {
-                p = requests.poll(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (p == null || p.answer().isDone()) continue;
-            sendFrames(socket, codec, p.request());
-            awaitReply(socket, codec, p);
-        }
+    void stop() {
+        running = false;
     }
 
-    private static void sendFrames(ZMQ.Socket socket, WireCodec codec, Message m) {
-        var frames = codec.encode(m);
-        for (int i = 0; i < frames.size(); i++) socket.send(frames.get(i), i < frames.size() - 1 ? ZMQ.SNDMORE : 0);
-    }
-
-    private static void awaitReply(ZMQ.Socket socket, WireCodec codec, Pending p) {
-        socket.setReceiveTimeOut(200);
-        while (!p.answer().isDone()) {
-            ZMsg msg = ZMsg.recvMsg(socket);
-            if (msg == null) continue;
-            try {
-                Message m = codec.decode(msg.stream().map(f -> f.getData()).toList());
-                if (!"input_reply".equals(m.type())) {
-                    LOG.warning("stdin: ignoring " + m.type() + " while waiting for input_reply");
+    @Override
+    public void run() {
+        ZMQ.Socket zmq = socket.zmq();
+        // A short receive timeout lets this one thread both wait for replies and pick up new asks.
+        zmq.setReceiveTimeOut(POLL_MS);
+        try {
+            while (running) {
+                for (Ask a; (a = asks.poll()) != null; ) {
+                    if (a.answer().isDone()) {
+                        continue;
+                    }
+                    Message req = factory.create("input_request", a.parent(),
+                            Map.of("prompt", a.prompt(), "password", a.password()), a.identities());
+                    pending.put(req.header().msgId(), a);
+                    socket.send(req);
+                }
+                pending.values().removeIf(a -> a.answer().isDone());
+                Message m = socket.receive(0);
+                if (m == null) {
                     continue;
                 }
-                Contents.InputReply reply = Json.MAPPER.treeToValue(m.content(), Contents.InputReply.class);
-                p.answer().complete(reply.value() == null ? "" : reply.value());
-            } catch (BadMessageException | com.fasterxml.jackson.core.JsonProcessingException e) {
-                LOG.warning("stdin: dropped a bad message: " + e.getMessage());
+                if (!"input_reply".equals(m.msgType())) {
+                    LOG.log(System.Logger.Level.WARNING, "stdin: dropped unexpected " + m.msgType());
+                    continue;
+                }
+                Ask a = m.parentHeader() == null ? null : pending.remove(m.parentHeader().msgId());
+                if (a == null && !pending.isEmpty()) {
+                    // jupyter_client sends input_reply without a parent header: it answers the oldest question
+                    Iterator<Ask> oldest = pending.values().iterator();
+                    a = oldest.next();
+                    oldest.remove();
+                }
+                if (a == null) {
+                    LOG.log(System.Logger.Level.WARNING, "stdin: dropped an input_reply that answers no pending request");
+                    continue;
+                }
+                a.answer().complete(m.content().path("value").asText(""));
             }
+        } catch (ZMQException | IllegalStateException e) {
+            // context terminated: shutting down
+        } finally {
+            for (Ask a : pending.values()) {
+                a.answer().completeExceptionally(new IllegalStateException("the kernel is shutting down"));
+            }
+            zmq.setLinger(0);
+            zmq.close();
         }
     }
 }

@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Creates and kills sandboxes through the E2B control API ({@code POST /sandboxes}, {@code DELETE /sandboxes/{id}},
- * header {@code X-API-KEY}), then connects to the sandbox's envd with the access token the API returns.
+ * Creates and kills sandboxes through the E2B control API ({@code POST /v2/sandboxes}, falling back to the older
+ * {@code POST /sandboxes}; {@code DELETE /sandboxes/{id}}; header {@code X-API-KEY}), then connects to the sandbox's envd with the access token the API returns.
  */
 public final class E2bSandboxes {
 
@@ -27,6 +27,22 @@ public final class E2bSandboxes {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record NewSandbox(String templateID, long timeout, boolean secure, Map<String, String> metadata) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record NewSandboxV2(String templateID, long timeout, Map<String, String> metadata) {
+    }
+
+    private record Answer(int status, String body) {
+    }
+
+    private static Answer post(OkHttpClient http, ObjectMapper mapper, String url, String key, Object body) throws IOException {
+        Request req = new Request.Builder().url(url).header("X-API-KEY", key)
+                .post(RequestBody.create(mapper.writeValueAsBytes(body), MediaType.get(Protocol.JSON))).build();
+        try (Response res = http.newCall(req).execute()) {
+            ResponseBody rb = res.body();
+            return new Answer(res.code(), rb == null ? "" : rb.string());
+        }
     }
 
     /** The subset of the API's Sandbox answer we use. */
@@ -43,17 +59,17 @@ public final class E2bSandboxes {
         Created c;
         try {
             long seconds = Math.max(1, o.timeout().toSeconds());
-            byte[] body = mapper.writeValueAsBytes(new NewSandbox(o.template(), seconds, true, Map.of("createdBy", "jbox")));
-            Request req = new Request.Builder().url(api + "/sandboxes").header("X-API-KEY", o.apiKey())
-                    .post(RequestBody.create(body, MediaType.get(Protocol.JSON))).build();
-            try (Response res = http.newCall(req).execute()) {
-                ResponseBody rb = res.body();
-                String text = rb == null ? "" : rb.string();
-                if (!res.isSuccessful()) {
-                    throw new SandboxException("creating a sandbox at " + api + " failed: HTTP " + res.code() + " " + apiMessage(mapper, text));
-                }
-                c = mapper.readValue(text, Created.class);
+            Map<String, String> metadata = Map.of("createdBy", "jbox");
+            // POST /v2/sandboxes is the current call (always secured); POST /sandboxes the older one that
+            // compatible providers may still be limited to.
+            Answer a = post(http, mapper, api + "/v2/sandboxes", o.apiKey(), new NewSandboxV2(o.template(), seconds, metadata));
+            if (a.status() == 404 || a.status() == 405) {
+                a = post(http, mapper, api + "/sandboxes", o.apiKey(), new NewSandbox(o.template(), seconds, true, metadata));
             }
+            if (a.status() < 200 || a.status() > 299) {
+                throw new SandboxException("creating a sandbox at " + api + " failed: HTTP " + a.status() + " " + apiMessage(mapper, a.body()));
+            }
+            c = mapper.readValue(a.body(), Created.class);
         } catch (IOException e) {
             throw new SandboxException("cannot reach the sandbox control API at " + api + ": " + EnvdClient.describe(e), e);
         }

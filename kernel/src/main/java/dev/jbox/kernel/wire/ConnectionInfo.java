@@ -6,7 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** The connection file Jupyter hands to a kernel: where to bind and how to sign. */
+/**
+ * The connection file Jupyter writes for a kernel.
+ *
+ * <pre>{@code
+ * ConnectionInfo info = ConnectionInfo.read(Path.of("kernel-1234.json"));
+ * String shell = info.endpoint(info.shellPort());   // "tcp://127.0.0.1:5555"
+ * }</pre>
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ConnectionInfo(
         @JsonProperty("transport") String transport,
@@ -19,18 +26,26 @@ public record ConnectionInfo(
         @JsonProperty("key") String key,
         @JsonProperty("signature_scheme") String signatureScheme) {
 
+    public ConnectionInfo {
+        transport = transport == null ? "tcp" : transport;
+        ip = ip == null ? "127.0.0.1" : ip;
+        key = key == null ? "" : key;
+        signatureScheme = signatureScheme == null || signatureScheme.isEmpty() ? "hmac-sha256" : signatureScheme;
+    }
+
     public static ConnectionInfo read(Path file) throws IOException {
         ConnectionInfo info = new ObjectMapper().readValue(file.toFile(), ConnectionInfo.class);
         if (!"tcp".equals(info.transport())) {
             throw new IOException("unsupported transport '" + info.transport() + "' in " + file + " (only tcp)");
         }
-        if (info.signatureScheme() != null && !info.key().isEmpty() && !"hmac-sha256".equals(info.signatureScheme())) {
-            throw new IOException("unsupported signature scheme '" + info.signatureScheme() + "' (only hmac-sha256)");
+        if (!"hmac-sha256".equals(info.signatureScheme())) {
+            throw new IOException("unsupported signature_scheme '" + info.signatureScheme() + "' in " + file + " (only hmac-sha256)");
         }
         return info;
     }
 
-    public String address(int port) {
+    /** A ZMQ endpoint on this connection's address. */
+    public String endpoint(int port) {
         return transport + "://" + ip + ":" + port;
     }
 }

@@ -5,10 +5,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
-import java.util.UUID;
 
-/** A message header (protocol 5.3). */
+/** A Jupyter message header (also used as a parent header). */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Header(
         @JsonProperty("msg_id") String msgId,
@@ -23,12 +21,8 @@ public record Header(
     private static final DateTimeFormatter ISO_MICROS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
-    public static Header create(String msgType, String session, String username) {
-        return new Header(UUID.randomUUID().toString(), session, username, now(), msgType, PROTOCOL_VERSION);
-    }
-
-    /** Current time as ISO 8601 with microseconds and {@code Z}. */
-    public static String now() {
-        return ISO_MICROS.format(Instant.now().truncatedTo(ChronoUnit.MICROS));
+    /** ISO 8601 UTC with microseconds and {@code Z}, as the protocol asks. */
+    public static String formatDate(Instant instant) {
+        return ISO_MICROS.format(instant);
     }
 }

@@ -1,38 +1,28 @@
 package dev.jbox.kernel.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
 
 /**
- * One Jupyter message. {@code parentHeader} is the raw JSON of the parent's header ({} when none) so that it is
- * echoed back exactly as the client sent it; {@code identities} are the ZMQ routing frames.
+ * One Jupyter message. {@code identities} are the ZMQ routing ids of the sender (empty for IOPub),
+ * {@code parentHeader} is null when there is no parent, {@code content} is a JSON object.
  */
 public record Message(
         List<byte[]> identities,
         Header header,
-        JsonNode parentHeader,
-        ObjectNode metadata,
+        Header parentHeader,
+        Map<String, Object> metadata,
         JsonNode content,
         List<byte[]> buffers) {
 
     public Message {
         identities = List.copyOf(identities);
+        metadata = Map.copyOf(metadata);
         buffers = List.copyOf(buffers);
     }
 
-    public String type() {
+    public String msgType() {
         return header.msgType();
-    }
-
-    /** A new message replying to (or caused by) {@code parent}, routed to the same identities. */
-    public static Message childOf(Message parent, Header header, JsonNode content) {
-        return new Message(parent.identities(), header, parent.rawHeader(), JsonNodeFactory.instance.objectNode(), content, List.of());
-    }
-
-    /** This message's header as JSON, for use as another message's parent header. */
-    public JsonNode rawHeader() {
-        return Json.MAPPER.valueToTree(header);
     }
 }

@@ -8,40 +8,63 @@ import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** HMAC-SHA256 over the four JSON frames of a message; an empty key means messages are unsigned. */
+/**
+ * HMAC-SHA256 over the four JSON frames of a message. An empty key means messages are not signed.
+ *
+ * <pre>{@code
+ * Signer s = new Signer("secret");
+ * String sig = s.sign(header, parent, metadata, content);
+ * boolean ok = s.verify(sig.getBytes(US_ASCII), header, parent, metadata, content);
+ * }</pre>
+ */
 public final class Signer {
 
-    private final SecretKeySpec key;
+    private final Mac prototype;
 
     public Signer(String key) {
-        this.key = key == null || key.isEmpty() ? null : new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        if (key == null || key.isEmpty()) {
+            prototype = null;
+            return;
+        }
+        try {
+            prototype = Mac.getInstance("HmacSHA256");
+            prototype.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
     }
 
-    public boolean enabled() {
-        return key != null;
+    public boolean isSigning() {
+        return prototype != null;
     }
 
-    /** Hex signature of the frames, or "" when unsigned. */
+    /** Lower-case hex signature of the frames, or "" when unsigned. */
     public String sign(byte[]... frames) {
-        if (key == null) return "";
+        if (prototype == null) {
+            return "";
+        }
         return HexFormat.of().formatHex(mac(frames));
     }
 
-    /** Constant-time check of a received hex signature. */
+    /** Constant-time check of a hex signature; anything goes when unsigned. */
     public boolean verify(byte[] signature, byte[]... frames) {
-        if (key == null) return true;
+        if (prototype == null) {
+            return true;
+        }
         byte[] expected = HexFormat.of().formatHex(mac(frames)).getBytes(StandardCharsets.US_ASCII);
         return MessageDigest.isEqual(expected, signature);
     }
 
     private byte[] mac(byte[]... frames) {
+        Mac mac;
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            for (byte[] f : frames) mac.update(f);
-            return mac.doFinal();
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
+            mac = (Mac) prototype.clone(); // Mac is not thread-safe; a clone per call is cheap
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
         }
+        for (byte[] f : frames) {
+            mac.update(f);
+        }
+        return mac.doFinal();
     }
 }

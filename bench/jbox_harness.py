@@ -1,4 +1,4 @@
-"""Shared test helpers: a temporary kernelspec for the freshly built jar, and small jupyter_client utilities."""
+"""Benchmark helpers: a temporary kernelspec for the freshly built jar, and small jupyter_client utilities."""
 import atexit
 import os
 import shutil
@@ -6,7 +6,7 @@ import subprocess
 import tempfile
 import time
 
-ROOT = os.environ.get("JBOX_ROOT") or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+ROOT = os.environ.get("JBOX_ROOT") or os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 JAR = os.path.join(ROOT, "kernel", "target", "jbox.jar")
 JDK25 = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"
 
