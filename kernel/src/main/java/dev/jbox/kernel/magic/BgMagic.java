@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "%bg", sortOptions = false,
         description = {"Starts CMD in the background and returns at once; its output streams into this cell.",
-                "Example: %bg --name web --timeout 1h --env PORT=8000 python3 -m http.server 8000"})
+                "Example: %%bg --name web --timeout 1h --env PORT=8000 python3 -m http.server 8000"})
 final class BgMagic extends MagicBase implements MagicCommand {
 
     @Option(names = "--name", paramLabel = "N", description = "Id of the process (unique among running ones); default p1, p2, ...")
@@ -32,7 +32,7 @@ final class BgMagic extends MagicBase implements MagicCommand {
     @Option(names = "--cwd", paramLabel = "DIR", description = "Working directory.")
     String cwd;
 
-    @Option(names = "--stdin", description = "Keep stdin open for %stdin.")
+    @Option(names = "--stdin", description = "Keep stdin open for %%stdin.")
     boolean stdin;
 
     @Parameters(paramLabel = "CMD", arity = "0..*", description = "The shell command (bash -c).")

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "%config", sortOptions = false,
         description = {"Shows or changes magic settings. The rate limit's default comes from JBOX_RATE_LIMIT, else 256K.",
-                "Example: %config --rate-limit 1M    %config --rate-limit 0   (0 = unlimited)"})
+                "Example: %%config --rate-limit 1M    %%config --rate-limit 0   (0 = unlimited)"})
 final class ConfigMagic extends MagicBase implements MagicCommand {
 
     @Option(names = "--rate-limit", paramLabel = "SIZE", description = "Bytes per second of process output shown per cell (256K, 1M, 0).")

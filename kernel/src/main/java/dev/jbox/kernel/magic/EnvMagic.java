@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "%env", sortOptions = false,
         description = {"Shows or sets the environment new commands get (on top of the kernel's own).",
-                "Example: %env    %env PORT    %env PORT=8000"})
+                "Example: %%env    %%env PORT    %%env PORT=8000"})
 final class EnvMagic extends MagicBase implements MagicCommand {
 
     @Parameters(arity = "0..1", paramLabel = "K[=V]", description = "Show K, or set K to V.")

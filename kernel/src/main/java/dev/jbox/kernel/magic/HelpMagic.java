@@ -5,10 +5,10 @@ import dev.jbox.kernel.eval.EvalResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "%help", description = {"Explains a magic (same as %NAME? or %NAME --help), or lists them all."})
+@Command(name = "%help", description = {"Explains a magic (same as %%NAME? or %%NAME --help), or lists them all."})
 final class HelpMagic extends MagicBase implements MagicCommand {
 
-    @Parameters(arity = "0..1", paramLabel = "NAME", description = "A magic name, with or without %.")
+    @Parameters(arity = "0..1", paramLabel = "NAME", description = "A magic name, with or without %%.")
     String name;
 
     @Override

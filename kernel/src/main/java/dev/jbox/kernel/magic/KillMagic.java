@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "%kill", sortOptions = false,
         description = {"Kills process trees: TERM, then KILL after a grace period; says what was killed.",
-                "Example: %kill p1 web    %kill --all    %kill p2 --signal INT"})
+                "Example: %%kill p1 web    %%kill --all    %%kill p2 --signal INT"})
 final class KillMagic extends MagicBase implements MagicCommand {
 
     @Option(names = "--all", description = "Every running process of the session.")

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "%logs", sortOptions = false,
         description = {"Shows a process's output from its log: all of it by default, not only what the cell showed.",
-                "Example: %logs p1 --tail 20    %logs web --stderr --follow    %logs p1 --offset 1048576 --bytes 4096"})
+                "Example: %%logs p1 --tail 20    %%logs web --stderr --follow    %%logs p1 --offset 1048576 --bytes 4096"})
 final class LogsMagic extends MagicBase implements MagicCommand {
 
     @Parameters(index = "0", paramLabel = "ID", description = "Process id or name.")

@@ -79,7 +79,8 @@ final class MagicRegistry {
         try {
             cl.parseArgs(tokens.stream().map(ArgTokenizer.Token::text).toArray(String[]::new));
         } catch (CommandLine.UnmatchedArgumentException e) {
-            List<String> s = e.getSuggestions();
+            List<String> s = e.getUnmatched().isEmpty() || !e.getUnmatched().get(0).startsWith("-") ? List.of()
+                    : EditDistance.closest(e.getUnmatched().get(0).replaceFirst("=.*", ""), options(name));
             throw MagicException.usage(shown + ": " + firstLine(e.getMessage())
                     + (s.isEmpty() ? "" : " (did you mean " + String.join(", ", s.subList(0, Math.min(3, s.size()))) + "?)")
                     + "; see %" + name + " --help");
@@ -101,7 +102,7 @@ final class MagicRegistry {
     /** The first line of a magic's description. */
     String summary(String name) {
         String[] d = commandLine(specs.get(name), specs.get(name).factory().get()).getCommandSpec().usageMessage().description();
-        return d.length == 0 ? "" : d[0];
+        return d.length == 0 ? "" : d[0].replace("%%", "%");
     }
 
     /** Long option names of a magic, e.g. {@code --name}. */

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "%ps", sortOptions = false,
-        description = {"Lists the session's processes (%bg, %sh and those started from Java): id, name, pid, state,",
+        description = {"Lists the session's processes (%%bg, %%sh and those started from Java): id, name, pid, state,",
                 "exit code, started, runtime, stdout/stderr bytes, command. Shows the running ones and the last "
                         + PsMagic.RECENT + " ended; --all shows every one."})
 final class PsMagic extends MagicBase implements MagicCommand {

@@ -13,8 +13,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "%sh", sortOptions = false,
         description = {"Runs CMD in the foreground, streaming its output; an interrupt kills its process tree.",
-                "A non-zero exit code makes the cell fail unless --no-raise. '!CMD' is short for '%sh CMD'.",
-                "Example: %sh curl -s localhost:8000 | head -5"})
+                "A non-zero exit code makes the cell fail unless --no-raise. '!CMD' is short for '%%sh CMD'.",
+                "Example: %%sh curl -s localhost:8000 | head -5"})
 final class ShMagic extends MagicBase implements MagicCommand {
 
     @Option(names = "--no-raise", description = "Show a non-zero exit code without failing the cell.")

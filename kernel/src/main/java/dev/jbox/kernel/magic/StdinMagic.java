@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "%stdin", sortOptions = false,
         description = {"Sends a line of input to a background process started with --stdin, or closes its stdin.",
-                "Example: %stdin p1 hello world    %stdin p1 --eof"})
+                "Example: %%stdin p1 hello world    %%stdin p1 --eof"})
 final class StdinMagic extends MagicBase implements MagicCommand {
 
     @Option(names = "--eof", description = "Close the process's stdin (end of input).")

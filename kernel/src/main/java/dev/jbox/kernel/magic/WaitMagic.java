@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "%wait", sortOptions = false,
         description = {"Blocks until the processes end, showing here what they print meanwhile.",
-                "An interrupt stops the wait, not the processes. Example: %wait p1 p2 --timeout 5m"})
+                "An interrupt stops the wait, not the processes. Example: %%wait p1 p2 --timeout 5m"})
 final class WaitMagic extends MagicBase implements MagicCommand {
 
     @Option(names = "--all", description = "Every running process of the session.")
