@@ -3,6 +3,7 @@ package dev.jbox.kernel.magic;
 import dev.jbox.client.CommandHandle;
 import dev.jbox.client.LogRead;
 import dev.jbox.client.StreamKind;
+import dev.jbox.client.Utf8Decoder;
 import dev.jbox.kernel.display.CellOutput;
 
 /** Reads byte ranges and line ranges of a process log and sends them to a cell. */
@@ -55,7 +56,7 @@ final class LogText {
     /** Sends bytes {@code [from, to)} of the log to the cell's stream of the same name; returns how many were sent. */
     static long send(CommandHandle h, StreamKind k, long from, long to, CellOutput out) {
         String name = k == StreamKind.STDOUT ? "stdout" : "stderr";
-        Utf8Text text = new Utf8Text();
+        Utf8Decoder text = new Utf8Decoder();
         long pos = from;
         long sent = 0;
         while (pos < to) {

@@ -4,6 +4,7 @@ import dev.jbox.client.CommandResult;
 import dev.jbox.client.OutputChunk;
 import dev.jbox.client.OutputListener;
 import dev.jbox.client.StreamKind;
+import dev.jbox.client.Utf8Decoder;
 import dev.jbox.kernel.display.CellOutput;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -25,7 +26,7 @@ final class OutputPump implements OutputListener, Ticker.Tickable {
     private final RateLimiter limiter;
     private final LongSupplier rate;
     private final Consumer<CommandResult> onEnd;
-    private final Utf8Text[] decoders = {new Utf8Text(), new Utf8Text()};
+    private final Utf8Decoder[] decoders = {new Utf8Decoder(), new Utf8Decoder()};
     private final StringBuilder[] pending = {new StringBuilder(), new StringBuilder()};
     private final long[] skipFrom = {-1, -1};
     private final long[] skipBytes = {0, 0};
@@ -59,7 +60,7 @@ final class OutputPump implements OutputListener, Ticker.Tickable {
             }
             skipBytes[i] += chunk.length();
             totalSkipped += chunk.length();
-            decoders[i].reset();
+            decoders[i] = new Utf8Decoder(); // a partial character before the skip is gone
         }
     }
 
