@@ -1,0 +1,222 @@
+package dev.jbox.kernel.eval;
+
+import dev.jbox.kernel.display.CellOutput;
+import dev.jbox.kernel.display.CurrentCell;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import jdk.jshell.execution.LocalExecutionControl;
+import jdk.jshell.spi.ExecutionControl;
+import jdk.jshell.spi.ExecutionControlProvider;
+import jdk.jshell.spi.ExecutionEnv;
+
+/**
+ * Runs snippets in this JVM, each on a fresh thread bound to the cell's output (threads it starts inherit the
+ * binding). Keeps the value object of the last invocation, so a cell's result can be rendered richly.
+ *
+ * <p>Stopping: the running snippet thread is interrupted at once (ends sleeps, waits, stdin reads); if it is still
+ * alive after {@link #ESCALATE_AFTER_MILLIS}, it is forced: on JDKs whose {@link LocalExecutionControl} weaves stop
+ * checks into snippet bytecode (JDK 22+), by raising that check's flag; on older JDKs with {@code Thread.stop}.
+ */
+final class InProcessExecution extends LocalExecutionControl {
+
+    static final long ESCALATE_AFTER_MILLIS = 300;
+    private static final Object NO_VALUE = new Object();
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final SnippetLoader loader;
+    private volatile CellOutput cell;
+    private volatile Thread running;
+    private volatile long stopRequestedAt;
+    private volatile Object lastValue = NO_VALUE;
+    private boolean stopHookReady;
+    private Field stopCheckFlag;
+
+    InProcessExecution(SnippetLoader loader) {
+        super(loader);
+        this.loader = loader;
+    }
+
+    /** Snippets from now on run for {@code output}; a pending stop is forgotten. */
+    void beginCell(CellOutput output) {
+        cell = output;
+        stopRequestedAt = 0;
+    }
+
+    void endCell() {
+        cell = null;
+    }
+
+    boolean stopRequested() {
+        return stopRequestedAt != 0;
+    }
+
+    /** Called from any thread: stops the running snippet (see class comment). */
+    void requestStop() {
+        stopRequestedAt = System.nanoTime() | 1;
+        Thread t = running;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    /** The value the last invocation returned, once; {@link #hasValue} is false when there was none. */
+    Object takeLastValue() {
+        Object v = lastValue;
+        lastValue = NO_VALUE;
+        return v;
+    }
+
+    static boolean hasValue(Object v) {
+        return v != NO_VALUE;
+    }
+
+    /** The text JShell shows for a value: strings and chars quoted and escaped, arrays with their elements. */
+    static String jshellText(Object value) {
+        return valueString(value);
+    }
+
+    @Override
+    public void stop() {
+        requestStop();
+    }
+
+    @Override
+    protected String invoke(Method doit) throws Exception {
+        installStopHook();
+        lastValue = NO_VALUE;
+        if (stopRequested()) {
+            throw new ExecutionControl.StoppedException();
+        }
+        CellOutput target = cell;
+        Object[] result = new Object[1];
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(() -> {
+            if (target != null) {
+                CurrentCell.bind(target);
+            }
+            try {
+                result[0] = doit.invoke(null);
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "jbox-cell-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        t.setContextClassLoader(loader.classLoader());
+        running = t;
+        if (stopRequested()) {
+            running = null;
+            throw new ExecutionControl.StoppedException();
+        }
+        t.start();
+        try {
+            awaitEnd(t);
+        } finally {
+            running = null;
+        }
+        if (stopRequested()) {
+            throw new ExecutionControl.StoppedException();
+        }
+        if (failure[0] instanceof Exception e) {
+            throw e;
+        }
+        if (failure[0] != null) {
+            throw new InvocationTargetException(failure[0]);
+        }
+        lastValue = result[0];
+        return valueString(result[0]);
+    }
+
+    private void awaitEnd(Thread t) throws InterruptedException {
+        boolean forced = false;
+        try {
+            while (true) {
+                t.join(25);
+                if (!t.isAlive()) {
+                    return;
+                }
+                long at = stopRequestedAt;
+                if (at != 0) {
+                    t.interrupt(); // again: the code may have swallowed the first one
+                    if (!forced && System.nanoTime() - at > TimeUnit.MILLISECONDS.toNanos(ESCALATE_AFTER_MILLIS)) {
+                        forced = true;
+                        force(t);
+                    }
+                }
+            }
+        } finally {
+            if (forced) {
+                setStopCheck(false); // background threads of earlier cells must not die of a stale flag
+            }
+        }
+    }
+
+    @SuppressWarnings({"deprecation", "removal"})
+    private void force(Thread t) {
+        if (stopCheckFlag != null) {
+            setStopCheck(true);
+            return;
+        }
+        try {
+            t.stop();
+        } catch (UnsupportedOperationException e) {
+            StdStreams.kernelErr().println("jbox: cannot force the cell to stop on this JDK: " + e);
+        }
+    }
+
+    private void setStopCheck(boolean value) {
+        if (stopCheckFlag != null) {
+            try {
+                stopCheckFlag.setBoolean(null, value);
+            } catch (IllegalAccessException e) {
+                StdStreams.kernelErr().println("jbox: cannot set the stop check: " + e);
+            }
+        }
+    }
+
+    /**
+     * The JDK's LocalExecutionControl (JDK 22+) instruments loaded snippets with calls to a generated class that it
+     * defines on its first invoke; running one no-op invoke through it defines that class, whose flag we then own.
+     */
+    private void installStopHook() throws Exception {
+        if (stopHookReady) {
+            return;
+        }
+        stopHookReady = true;
+        Method noop = InProcessExecution.class.getDeclaredMethod("noop");
+        noop.setAccessible(true);
+        super.invoke(noop);
+        try {
+            stopCheckFlag = findClass("REPL.$Cancel$").getField("allStop");
+        } catch (ClassNotFoundException | NoSuchFieldException e) {
+            stopCheckFlag = null; // JDK without woven stop checks: Thread.stop works there
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private static void noop() {
+    }
+
+    /** Hands JShell this instance as its execution engine. */
+    static final class Provider implements ExecutionControlProvider {
+
+        private final InProcessExecution execution;
+
+        Provider(InProcessExecution execution) {
+            this.execution = execution;
+        }
+
+        @Override
+        public String name() {
+            return "jbox-in-process";
+        }
+
+        @Override
+        public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
+            return execution;
+        }
+    }
+}

@@ -1,0 +1,391 @@
+package dev.jbox.kernel.eval;
+
+import dev.jbox.kernel.display.CellOutput;
+import dev.jbox.kernel.display.Display;
+import dev.jbox.kernel.display.MimeBundle;
+import dev.jbox.kernel.display.MimeRenderable;
+import java.io.File;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+import jdk.jshell.DeclarationSnippet;
+import jdk.jshell.Diag;
+import jdk.jshell.JShell;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
+
+/**
+ * {@link Evaluator} on an in-process JShell: cells share objects with the kernel. Construction returns quickly;
+ * the default imports, the startup snippets and a warm-up compile run on a background thread, and the first
+ * request waits for them.
+ *
+ * <pre>{@code
+ * try (Evaluator ev = new JShellEvaluator(List.of("import static java.lang.Math.*;"))) {
+ *     EvalResult r = ev.evaluate("int x = 20;\nmax(x, 22)", output);   // r.value(): text/plain "22"
+ * }
+ * }</pre>
+ *
+ * <p>Values render as JShell shows them ({@code "abc"} quoted, {@code 'c'}, {@code int[2] { 1, 2 }}); a
+ * {@link MimeBundle} or {@link MimeRenderable} renders as its bundle. A cell whose value is a display id returned
+ * by {@code display(...)} shows no result, as IPython's {@code display()} does.
+ */
+public final class JShellEvaluator implements Evaluator {
+
+    /** Imports every session starts with (the display API included). */
+    public static final List<String> DEFAULT_IMPORTS = List.of(
+            "import java.util.*;",
+            "import java.util.function.*;",
+            "import java.util.stream.*;",
+            "import java.io.*;",
+            "import java.nio.file.*;",
+            "import java.time.*;",
+            "import static dev.jbox.kernel.display.Display.*;");
+
+    private final InProcessExecution execution;
+    private final JShell jshell;
+    private final SourceCodeAnalysis analysis;
+    private final SnippetLocations locations = new SnippetLocations();
+    private final ReentrantLock session = new ReentrantLock();
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile boolean interruptRequested;
+    private long cellSerial;
+
+    public JShellEvaluator(List<String> startupSnippets) {
+        StdStreams.install();
+        execution = new InProcessExecution(new SnippetLoader(JShellEvaluator.class.getClassLoader()));
+        jshell = JShell.builder()
+                .executionEngine(new InProcessExecution.Provider(execution), Map.of())
+                .in(InputStream.nullInputStream())
+                .out(StdStreams.kernelErr())
+                .err(StdStreams.kernelErr())
+                .build();
+        analysis = jshell.sourceCodeAnalysis();
+        Display.setRenderer(this::render);
+        List<String> startup = new ArrayList<>(DEFAULT_IMPORTS);
+        startup.addAll(startupSnippets);
+        Thread warmUp = new Thread(() -> warmUp(startup), "jbox-jshell-warmup");
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
+
+    /** Blocks until the startup snippets ran (tests and the kernel's startup measurement use it). */
+    public void awaitReady() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                ready.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void warmUp(List<String> startup) {
+        session.lock();
+        try {
+            for (String entry : classPath()) {
+                jshell.addToClasspath(entry);
+            }
+            for (String snippet : startup) {
+                for (SnippetEvent e : jshell.eval(snippet)) {
+                    if (e.status() == Snippet.Status.REJECTED || e.exception() != null) {
+                        StdStreams.kernelErr().println("jbox: startup snippet failed: " + snippet.strip() + " "
+                                + jshell.diagnostics(e.snippet()).map(d -> d.getMessage(java.util.Locale.ROOT)).collect(Collectors.toList()));
+                    }
+                }
+            }
+            jshell.eval("{}"); // compiles and runs once, so the first cell does not pay for it
+            analysis.analyzeCompletion("1 + 1");
+            analysis.completionSuggestions("Str", 3, new int[1]);
+        } catch (RuntimeException e) {
+            StdStreams.kernelErr().println("jbox: JShell warm-up failed: " + e);
+        } finally {
+            session.unlock();
+            ready.countDown();
+        }
+    }
+
+    /** The kernel's class path (also in surefire and in a shaded jar), so cells can use dev.jbox classes. */
+    private static Set<String> classPath() {
+        Set<String> entries = new LinkedHashSet<>();
+        for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            if (!e.isBlank()) {
+                entries.add(e);
+            }
+        }
+        CodeSource own = JShellEvaluator.class.getProtectionDomain().getCodeSource();
+        if (own != null && own.getLocation() != null) {
+            try {
+                entries.add(Path.of(own.getLocation().toURI()).toString());
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                StdStreams.kernelErr().println("jbox: cannot add " + own.getLocation() + " to the JShell class path: " + e);
+            }
+        }
+        return entries;
+    }
+
+    @Override
+    public EvalResult evaluate(String code, CellOutput output) {
+        awaitReady();
+        session.lock();
+        try {
+            interruptRequested = false;
+            locations.startCell(++cellSerial);
+            execution.beginCell(new BoundCell(output));
+            try {
+                return runCell(code, output);
+            } finally {
+                execution.endCell();
+            }
+        } finally {
+            session.unlock();
+        }
+    }
+
+    @Override
+    public EvalResult evaluateExpression(String expression, CellOutput output) {
+        return evaluate(expression, output);
+    }
+
+    private EvalResult runCell(String code, CellOutput output) {
+        MimeBundle value = null;
+        String remaining = code;
+        int consumed = 0;
+        while (!remaining.isBlank()) {
+            if (interruptRequested) {
+                return ErrorReports.interrupted();
+            }
+            CompletionInfo info = analysis.analyzeCompletion(remaining);
+            if (info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) {
+                break;
+            }
+            boolean complete = info.completeness().isComplete() && info.source() != null;
+            // An incomplete or unknown rest is compiled as it is: the compiler says best what is wrong with it.
+            String source = complete ? info.source() : remaining.strip();
+            String rest = complete ? info.remaining() : "";
+            int firstLine = lineOf(code, startOf(code, source, consumed));
+            value = null;
+            SnippetOutcome outcome = evalSnippet(source, firstLine, output);
+            if (outcome.error() != null) {
+                return outcome.error();
+            }
+            value = outcome.value();
+            consumed += remaining.length() - rest.length();
+            remaining = rest;
+        }
+        return interruptRequested ? ErrorReports.interrupted() : EvalResult.ok(value);
+    }
+
+    private record SnippetOutcome(MimeBundle value, EvalResult error) {
+    }
+
+    private SnippetOutcome evalSnippet(String source, int firstLine, CellOutput output) {
+        execution.takeLastValue();
+        List<SnippetEvent> events = jshell.eval(source);
+        if (interruptRequested || execution.stopRequested()) {
+            return new SnippetOutcome(null, ErrorReports.interrupted());
+        }
+        MimeBundle value = null;
+        for (SnippetEvent e : events) {
+            if (e.causeSnippet() != null) {
+                continue; // an effect on another snippet (overwritten, now resolved), not this one's outcome
+            }
+            Snippet s = e.snippet();
+            locations.record(s.id(), firstLine);
+            if (e.status() == Snippet.Status.REJECTED) {
+                List<Diag> errors = jshell.diagnostics(s).filter(Diag::isError).collect(Collectors.toList());
+                if (errors.isEmpty() && s instanceof DeclarationSnippet d) {
+                    String msg = ErrorReports.unresolvedMessage(jshell, d, "cannot be defined");
+                    return new SnippetOutcome(null, EvalResult.failed(ErrorReports.UNRESOLVED, msg, List.of(ErrorReports.UNRESOLVED + ": " + msg)));
+                }
+                return new SnippetOutcome(null, ErrorReports.compileError(errors, source, firstLine));
+            }
+            if (e.exception() != null) {
+                return new SnippetOutcome(null, ErrorReports.runtimeError(jshell, e.exception(), locations));
+            }
+            if (s instanceof DeclarationSnippet d && (e.status() == Snippet.Status.RECOVERABLE_DEFINED
+                    || e.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED)) {
+                String verb = d.kind() == Snippet.Kind.METHOD ? "cannot be invoked" : "cannot be used";
+                output.stream("stderr", "note: " + ErrorReports.describe(d) + " was created, but it "
+                        + ErrorReports.unresolvedMessage(jshell, d, verb).substring(ErrorReports.describe(d).length() + 1) + "\n");
+            }
+            if (producesValue(s) && e.value() != null) {
+                Object v = execution.takeLastValue();
+                if (!InProcessExecution.hasValue(v)) {
+                    value = MimeBundle.text(e.value());
+                } else if (!Display.isDisplayId(v)) {
+                    value = render(v);
+                }
+            }
+        }
+        return new SnippetOutcome(value, null);
+    }
+
+    /** Expressions have a value worth showing; declarations ({@code int x = 1}) and statements do not. */
+    private static boolean producesValue(Snippet s) {
+        return switch (s.subKind()) {
+            case TEMP_VAR_EXPRESSION_SUBKIND, VAR_VALUE_SUBKIND, ASSIGNMENT_SUBKIND, OTHER_EXPRESSION_SUBKIND -> true;
+            default -> false;
+        };
+    }
+
+    /** Where {@code source} (maybe with a semicolon JShell added) starts in the cell, searching from {@code from}. */
+    private static int startOf(String code, String source, int from) {
+        int at = code.indexOf(source, from);
+        if (at < 0 && source.endsWith(";")) {
+            at = code.indexOf(source.substring(0, source.length() - 1), from);
+        }
+        if (at >= 0) {
+            return at;
+        }
+        int p = from;
+        while (p < code.length() && Character.isWhitespace(code.charAt(p))) {
+            p++;
+        }
+        return p;
+    }
+
+    /** The 1-based line of {@code offset} in {@code text}. */
+    private static int lineOf(String text, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset && i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        return line;
+    }
+
+    @Override
+    public void interrupt() {
+        interruptRequested = true;
+        execution.requestStop();
+    }
+
+    @Override
+    public Completion complete(String code, int cursor) {
+        awaitReady();
+        session.lock();
+        try {
+            int start = unitStart(code, cursor);
+            int[] anchor = {-1};
+            List<SourceCodeAnalysis.Suggestion> suggestions =
+                    analysis.completionSuggestions(code.substring(start), cursor - start, anchor);
+            List<String> matches = new ArrayList<>();
+            suggestions.stream().filter(SourceCodeAnalysis.Suggestion::matchesType)
+                    .map(SourceCodeAnalysis.Suggestion::continuation).forEach(matches::add);
+            suggestions.stream().filter(s -> !s.matchesType())
+                    .map(SourceCodeAnalysis.Suggestion::continuation).forEach(matches::add);
+            int from = anchor[0] < 0 ? cursor : start + anchor[0];
+            return new Completion(matches.stream().distinct().collect(Collectors.toList()), from, cursor);
+        } finally {
+            session.unlock();
+        }
+    }
+
+    /** Start of the snippet the cursor is in: JShell's analysis works on one snippet, a cell may hold many. */
+    private int unitStart(String code, int cursor) {
+        String prefix = code.substring(0, Math.max(0, Math.min(cursor, code.length())));
+        int start = 0;
+        while (start < prefix.length()) {
+            CompletionInfo info = analysis.analyzeCompletion(prefix.substring(start));
+            if (!info.completeness().isComplete() || info.remaining().isBlank()) {
+                break;
+            }
+            start = prefix.length() - info.remaining().length();
+        }
+        return start;
+    }
+
+    @Override
+    public Optional<Inspection> inspect(String code, int cursor, int detailLevel) {
+        awaitReady();
+        session.lock();
+        try {
+            int start = unitStart(code, cursor);
+            String unit = code.substring(start);
+            int at = Math.min(cursor - start, unit.length());
+            while (at < unit.length() && Character.isJavaIdentifierPart(unit.charAt(at))) {
+                at++;
+            }
+            List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(unit, at, true);
+            if (docs.isEmpty()) {
+                docs = analysis.documentation(unit.substring(0, at) + "(", at + 1, true);
+            }
+            return docs.isEmpty() ? Optional.empty() : Optional.of(Javadocs.inspection(docs));
+        } finally {
+            session.unlock();
+        }
+    }
+
+    @Override
+    public Completeness isComplete(String code) {
+        awaitReady();
+        session.lock();
+        try {
+            String rest = code;
+            while (!rest.isBlank()) {
+                CompletionInfo info = analysis.analyzeCompletion(rest);
+                switch (info.completeness()) {
+                    case COMPLETE, COMPLETE_WITH_SEMI -> rest = info.remaining();
+                    case EMPTY -> rest = "";
+                    case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> {
+                        return Completeness.incomplete(nextIndent(code));
+                    }
+                    default -> {
+                        return Completeness.invalid();
+                    }
+                }
+            }
+            return Completeness.complete();
+        } finally {
+            session.unlock();
+        }
+    }
+
+    /** The last line's indentation, one level deeper after an opening brace. */
+    private static String nextIndent(String code) {
+        String stripped = code.stripTrailing();
+        String lastLine = stripped.substring(stripped.lastIndexOf('\n') + 1);
+        String indent = lastLine.substring(0, lastLine.length() - lastLine.stripLeading().length());
+        return stripped.endsWith("{") ? indent + "    " : indent;
+    }
+
+    @Override
+    public MimeBundle render(Object value) {
+        if (value instanceof MimeBundle b) {
+            return b;
+        }
+        if (value instanceof MimeRenderable r) {
+            MimeBundle b = r.toMimeBundle();
+            return b.data().containsKey("text/plain") ? b : b.with("text/plain", InProcessExecution.jshellText(value));
+        }
+        return MimeBundle.text(InProcessExecution.jshellText(value));
+    }
+
+    @Override
+    public void close() {
+        session.lock();
+        try {
+            jshell.close();
+        } finally {
+            session.unlock();
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.jbox.kernel.eval;
+
+import java.io.File;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import jdk.jshell.execution.LoaderDelegate;
+import jdk.jshell.spi.ExecutionControl.ClassBytecodes;
+import jdk.jshell.spi.ExecutionControl.ClassInstallException;
+import jdk.jshell.spi.ExecutionControl.InternalException;
+
+/**
+ * Loads the classes JShell compiles from cells. Its parent is the kernel's class loader, so notebook code sees
+ * the kernel's classes (the display API, the sandbox client) as the very same classes the kernel uses.
+ */
+final class SnippetLoader implements LoaderDelegate {
+
+    private final Loader loader;
+
+    SnippetLoader(ClassLoader parent) {
+        this.loader = new Loader(parent);
+    }
+
+    ClassLoader classLoader() {
+        return loader;
+    }
+
+    @Override
+    public void load(ClassBytecodes[] classes) throws ClassInstallException {
+        for (ClassBytecodes c : classes) {
+            loader.declare(c.name(), c.bytecodes());
+        }
+        boolean[] installed = new boolean[classes.length];
+        for (int i = 0; i < classes.length; i++) {
+            try {
+                loader.loadClass(classes[i].name());
+                installed[i] = true;
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new ClassInstallException("cannot load " + classes[i].name() + ": " + e, installed);
+            }
+        }
+    }
+
+    @Override
+    public void classesRedefined(ClassBytecodes[] classes) {
+        for (ClassBytecodes c : classes) {
+            loader.declare(c.name(), c.bytecodes());
+        }
+    }
+
+    @Override
+    public void addToClasspath(String path) throws InternalException {
+        for (String entry : path.split(File.pathSeparator)) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            try {
+                loader.addEntry(Path.of(entry).toUri().toURL());
+            } catch (MalformedURLException | IllegalArgumentException e) {
+                throw new InternalException("bad class path entry " + entry + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public Class<?> findClass(String name) throws ClassNotFoundException {
+        return loader.loadClass(name);
+    }
+
+    private static final class Loader extends URLClassLoader {
+
+        static {
+            registerAsParallelCapable();
+        }
+
+        private final Map<String, byte[]> declared = new ConcurrentHashMap<>();
+
+        Loader(ClassLoader parent) {
+            super("jbox-cells", new URL[0], parent);
+        }
+
+        void declare(String name, byte[] bytes) {
+            declared.put(name, bytes);
+        }
+
+        void addEntry(URL url) {
+            addURL(url);
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            byte[] bytes = declared.get(name);
+            if (bytes == null) {
+                return super.findClass(name);
+            }
+            return defineClass(name, bytes, 0, bytes.length);
+        }
+    }
+}
