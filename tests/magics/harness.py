@@ -44,7 +44,7 @@ class Kernel:
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=90)
-        self.msgs = []          # (arrival monotonic time, msg)
+        self.msgs = []          # (arrival wall-clock time, msg)
         self.lock = threading.Condition()
         self.stop = False
         self.collector = threading.Thread(target=self._collect, daemon=True)
@@ -61,7 +61,7 @@ class Kernel:
                     return
                 continue
             with self.lock:
-                self.msgs.append((time.monotonic(), m))
+                self.msgs.append((time.time(), m))
                 self.lock.notify_all()
 
     def send(self, code, allow_stdin=False):

@@ -56,6 +56,11 @@ final class WaitMagic extends MagicBase implements MagicCommand {
             outcome = Foreground.await(s, handles, timeout, () -> { });
             if (outcome == Foreground.Outcome.ENDED) {
                 for (OutputPump p : pumps) p.awaitEnd(Duration.ofSeconds(5));
+                // Let the %bg pumps finish too, so their final panel refresh goes out while this cell still runs.
+                for (CommandHandle h : handles) {
+                    BackgroundJob j = s.job(h.id()).orElse(null);
+                    if (j != null) j.pump().awaitEnd(Duration.ofSeconds(5));
+                }
             }
         } finally {
             for (Subscription sub : subs) sub.close();
