@@ -76,12 +76,12 @@ class MagicsTest(unittest.TestCase):
         self.ok("%bg --name okjob sleep 1")
         self.ok("%bg --name badjob sleep 0.5; exit 3")
         self.ok("%bg --name victim sleep 60")
-        first = {p["id"]: p for p in self.k.json_result(self.ok("%ps --json"))}
+        first = {p["id"]: p for p in self.k.json_result(self.ok("%ps --json --all"))}
         self.assertEqual("RUNNING", first["okjob"]["state"])
         self.assertIsNone(first["okjob"]["exitCode"])
         self.ok("%kill victim")
         self.ok("%wait okjob badjob")
-        ps = {p["id"]: p for p in self.k.json_result(self.ok("%ps --json"))}
+        ps = {p["id"]: p for p in self.k.json_result(self.ok("%ps --json --all"))}
         self.assertEqual(("COMPLETED", 0), (ps["okjob"]["state"], ps["okjob"]["exitCode"]))
         self.assertEqual(("FAILED", 3), (ps["badjob"]["state"], ps["badjob"]["exitCode"]))
         self.assertEqual("KILLED", ps["victim"]["state"])
@@ -97,7 +97,7 @@ class MagicsTest(unittest.TestCase):
             time.sleep(0.05)
         pids = [int(p) for p in open(f).read().split()]
         self.assertEqual(2, len(pids))
-        leader = [p for p in self.k.json_result(self.ok("%ps --json")) if p["id"] == "tree"][0]["pid"]
+        leader = [p for p in self.k.json_result(self.ok("%ps --json --all")) if p["id"] == "tree"][0]["pid"]
         out = self.k.result_text(self.ok("%kill tree"))
         self.assertIn("killed the process tree of tree", out)
         for _ in range(100):
@@ -137,7 +137,7 @@ class MagicsTest(unittest.TestCase):
         self.assertEqual("error", rep["content"]["status"])
         self.assertEqual("Interrupted", rep["content"]["ename"])
         self.k.wait_idle(mid)
-        ps = {p["id"]: p for p in self.k.json_result(self.ok("%ps --json"))}
+        ps = {p["id"]: p for p in self.k.json_result(self.ok("%ps --json --all"))}
         self.assertEqual("RUNNING", ps["sleeper"]["state"])
         self.ok("%kill sleeper")
 

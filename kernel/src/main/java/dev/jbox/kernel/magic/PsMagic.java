@@ -12,9 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "%ps", sortOptions = false,
-        description = {"Lists the session's processes (%%bg, %%sh and those started from Java): id, name, pid, state,",
-                "exit code, started, runtime, stdout/stderr bytes, command. Shows the running ones and the last "
-                        + PsMagic.RECENT + " ended; --all shows every one."})
+        description = {"Lists the session's processes: id, name, pid, state, exit code, start, runtime, bytes, command.",
+                "Running ones and the last " + PsMagic.RECENT + " ended (--all: every one); %%bg, %%sh and Java-started alike."})
 final class PsMagic extends MagicBase implements MagicCommand {
 
     static final int RECENT = 20;
