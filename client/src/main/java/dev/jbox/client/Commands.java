@@ -21,7 +21,12 @@ public interface Commands {
         return start(command, RunOptions.background());
     }
 
-    /** Runs in the foreground: waits for the end and returns captured stdout, stderr and exit code. */
+    /**
+     * Runs in the foreground: waits for the end and returns captured stdout, stderr and exit code. The whole
+     * output is returned as strings (the local backend refuses more than 512 MB per stream with a
+     * {@link SandboxException}); for bigger outputs use {@link #start} and {@link CommandHandle#readOutput}.
+     * If the waiting thread is interrupted, the command is killed and a {@link SandboxException} is thrown.
+     */
     CommandResult run(String command, RunOptions options);
 
     /** Same as {@code run(command, RunOptions.background())}. */

@@ -4,6 +4,7 @@ import dev.jbox.client.CommandHandle;
 import dev.jbox.client.CommandResult;
 import dev.jbox.client.Commands;
 import dev.jbox.client.ProcessInfo;
+import dev.jbox.client.ProcessState;
 import dev.jbox.client.RunOptions;
 import dev.jbox.client.SandboxException;
 import dev.jbox.client.StreamKind;
@@ -72,6 +73,11 @@ final class LocalCommands implements Commands {
             byId.put(id, p);
         }
         p.launch(argv, environment);
+        boolean closedMeanwhile;
+        synchronized (this) {
+            closedMeanwhile = closed;
+        }
+        if (closedMeanwhile) p.stop(ProcessState.KILLED); // the sandbox closed while this one was starting: no orphan
         return p;
     }
 

@@ -27,10 +27,14 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -40,7 +44,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>The command has ended when its main process has exited and both output streams reached their end, or
  * {@link #LINGER} after the exit if a background child still holds them open (its later output still goes
- * to the log, but subscribers have had their {@code onExit}).
+ * to the log, but subscribers have had their {@code onExit}). Such children are killed with the tree by
+ * {@link #kill()} and when the sandbox closes. Note that the JDK closes the pipes of an exited process once
+ * they are idle, so a background child that keeps writing long after its parent command ended may get SIGPIPE.
  */
 final class LocalProcess implements CommandHandle {
 
@@ -57,6 +63,18 @@ final class LocalProcess implements CommandHandle {
     static {
         TIMERS.setRemoveOnCancelPolicy(true);
     }
+
+    /** Reader threads are reused: starting a command should cost as little as a bare ProcessBuilder. */
+    private static final ExecutorService READERS = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger n = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(null, r, "jbox-reader-" + n.incrementAndGet(), 256 * 1024);
+            t.setDaemon(true);
+            return t;
+        }
+    });
 
     private static final int READ_BUFFER = 64 * 1024;
     private static final File DEV_NULL = new File("/dev/null");
@@ -84,6 +102,7 @@ final class LocalProcess implements CommandHandle {
     private volatile Signal lastSignal;
     private final AtomicReference<ProcessState> stopReason = new AtomicReference<>();
     private final AtomicInteger openStreams = new AtomicInteger(2);
+    private final AtomicBoolean exitSeen = new AtomicBoolean();
     private final CompletableFuture<CommandResult> ended = new CompletableFuture<>();
     private final Set<LogFollower> followers = ConcurrentHashMap.newKeySet();
     private final Object stdinLock = new Object();
@@ -129,7 +148,7 @@ final class LocalProcess implements CommandHandle {
         startReader(p.getErrorStream(), err);
         if (timeout != null) {
             timer = TIMERS.schedule(() -> LogFollower.DEFAULT_EXECUTOR.execute(() -> stop(ProcessState.TIMED_OUT)),
-                    timeout.toNanos(), TimeUnit.NANOSECONDS);
+                    nanos(timeout), TimeUnit.NANOSECONDS);
         }
         p.onExit().thenRun(this::leaderExited);
     }
@@ -146,9 +165,7 @@ final class LocalProcess implements CommandHandle {
     }
 
     private void startReader(InputStream in, ProcessLog log) {
-        Thread t = new Thread(null, () -> pump(in, log), "jbox-" + id + "-" + log.stream().name().toLowerCase(), 256 * 1024);
-        t.setDaemon(true);
-        t.start();
+        READERS.execute(() -> pump(in, log));
     }
 
     private void pump(InputStream in, ProcessLog log) {
@@ -160,11 +177,27 @@ final class LocalProcess implements CommandHandle {
             // The JDK closed the pipe after the process ended; what was read is in the log.
         } finally {
             log.finish();
-            if (openStreams.decrementAndGet() == 0 && leaderExit != null) complete();
+            if (openStreams.decrementAndGet() == 0) {
+                if (leaderExit != null) {
+                    complete();
+                } else if (awaitExitBriefly()) {
+                    leaderExited(); // usually the streams end with the process: no need to wait for the JDK's exit hook
+                }
+            }
+        }
+    }
+
+    private boolean awaitExitBriefly() {
+        try {
+            return process.waitFor(20, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
     private void leaderExited() {
+        if (!exitSeen.compareAndSet(false, true)) return;
         endNanos = System.nanoTime();
         endedAt = Instant.now();
         leaderExit = process.exitValue();
@@ -212,8 +245,12 @@ final class LocalProcess implements CommandHandle {
 
     /** Kills the tree with {@code reason} as the final state; returns false if the command had already ended. */
     boolean stop(ProcessState reason) {
-        if (result != null) return false;
         if (process == null) return false; // a failed start is ended already
+        if (result != null) {
+            // Ended, but background children may still hold its output open: they belong to the tree too.
+            if (!ProcessTree.withLeftovers(List.of(pid)).isEmpty()) ProcessTree.terminate(List.of(pid), killGrace);
+            return false;
+        }
         stopReason.compareAndSet(null, reason);
         ProcessTree.terminate(List.of(pid), killGrace);
         try {
@@ -234,6 +271,7 @@ final class LocalProcess implements CommandHandle {
     boolean isRunning() {
         return result == null;
     }
+
 
     CompletableFuture<CommandResult> ended() {
         return ended;
@@ -304,7 +342,7 @@ final class LocalProcess implements CommandHandle {
     public CommandResult waitFor(Duration timeout) throws InterruptedException {
         if (timeout == null || timeout.isNegative()) throw new IllegalArgumentException("timeout must be >= 0, got " + timeout);
         try {
-            return ended.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return ended.get(nanos(timeout), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             return new CommandResult(id, state(), null, "", "", out.end(), err.end(), startedAt,
                     Duration.ofNanos(System.nanoTime() - startNanos), null);
@@ -415,6 +453,15 @@ final class LocalProcess implements CommandHandle {
             s.close();
         } catch (IOException e) {
             // the process is gone; closing its input cannot fail in a way that matters
+        }
+    }
+
+    /** Nanoseconds, saturated: a timeout of years means "practically never", not an overflow. */
+    static long nanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
         }
     }
 

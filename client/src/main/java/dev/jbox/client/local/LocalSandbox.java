@@ -92,12 +92,17 @@ public final class LocalSandbox implements Sandbox {
         }
         List<LocalProcess> processes = commands.closeAndList();
         List<Long> leaders = new ArrayList<>();
+        List<Long> ended = new ArrayList<>();
         for (LocalProcess p : processes) {
-            if (p.isRunning() && p.pid() > 0) {
+            if (p.pid() <= 0) continue;
+            if (p.isRunning()) {
                 p.markKilled();
                 leaders.add(p.pid());
+            } else {
+                ended.add(p.pid());
             }
         }
+        leaders.addAll(ProcessTree.withLeftovers(ended)); // background children that outlived their command
         if (!leaders.isEmpty()) ProcessTree.terminate(leaders, options.killGrace());
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LocalProcess.LINGER.toMillis() + 1000);
         for (LocalProcess p : processes) {

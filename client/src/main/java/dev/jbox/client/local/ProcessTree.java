@@ -74,6 +74,21 @@ final class ProcessTree {
         return result;
     }
 
+    /**
+     * Of these leaders of commands that have ended (and were reaped), those whose session still has live members:
+     * background children they left behind. A leader pid that exists again belongs to another process now and is
+     * skipped (while members of a session live, the kernel does not hand out its id as a new pid).
+     */
+    static List<Long> withLeftovers(Collection<Long> endedLeaders) {
+        List<Long> result = new ArrayList<>();
+        if (!HAS_PROC || endedLeaders.isEmpty()) return result;
+        Map<Long, Stat> all = scan();
+        Set<Long> liveSessions = new HashSet<>();
+        for (Stat s : all.values()) if (!s.dead) liveSessions.add(s.session);
+        for (long l : endedLeaders) if (!all.containsKey(l) && liveSessions.contains(l)) result.add(l);
+        return result;
+    }
+
     /** Sends {@code signal} to the process groups of {@code leaders} and to each of {@code pids}. Errors for processes that are gone are ignored. */
     static void signal(Signal signal, Collection<Long> leaders, Collection<Long> pids) {
         List<String> cmd = new ArrayList<>();
@@ -105,7 +120,7 @@ final class ProcessTree {
     static void terminate(Collection<Long> leaders, Duration grace) {
         Set<Long> known = members(leaders, Set.of());
         signal(Signal.TERM, leaders, known);
-        long deadline = System.nanoTime() + grace.toNanos();
+        long deadline = System.nanoTime() + Math.min(LocalProcess.nanos(grace), Long.MAX_VALUE / 4);
         long pause = 5;
         while (System.nanoTime() < deadline) {
             Set<Long> alive = members(leaders, known);

@@ -36,11 +36,14 @@ public final class ProcessLog implements AutoCloseable {
 
     private final StreamKind stream;
     private final Path file;
-    private final FileChannel channel;
+    private volatile FileChannel channel; // opened when the tail overflows for the first time
     private final long cap;
-    private final byte[] tail;
+    private final int tailMax;
     private final Object tailLock = new Object();
-    private long tailEnd; // guarded by tailLock: log offset just after the ring's newest byte
+    // Guarded by tailLock. The ring grows up to tailMax while it holds the whole log (no wrap yet), so that
+    // short outputs cost only their size; once the log is finished and on file, the ring is released.
+    private byte[] tail = EMPTY;
+    private long tailEnd; // log offset just after the ring's newest byte
 
     private volatile long start;
     private volatile long end;
@@ -49,16 +52,16 @@ public final class ProcessLog implements AutoCloseable {
     private volatile IOException writeFailure;
     private final CopyOnWriteArrayList<Runnable> watchers = new CopyOnWriteArrayList<>();
 
-    private ProcessLog(StreamKind stream, Path file, FileChannel channel, long cap, int tailBytes) {
+    private ProcessLog(StreamKind stream, Path file, long cap, int tailBytes) {
         this.stream = stream;
         this.file = file;
-        this.channel = channel;
         this.cap = cap;
-        this.tail = new byte[(int) (cap > 0 ? Math.min(cap, tailBytes) : tailBytes)];
+        this.tailMax = (int) (cap > 0 ? Math.min(cap, tailBytes) : tailBytes);
     }
 
     /**
-     * Creates (or truncates) the log file.
+     * A new log. The file is created (or truncated) only once the output outgrows the in-memory tail, so that
+     * short outputs cost no file system work.
      *
      * @param capBytes  keep at most this many of the newest bytes; 0 keeps everything
      * @param tailBytes size of the in-memory ring of newest bytes
@@ -66,13 +69,7 @@ public final class ProcessLog implements AutoCloseable {
     public static ProcessLog open(StreamKind stream, Path file, long capBytes, int tailBytes) {
         if (capBytes < 0) throw new IllegalArgumentException("capBytes must be >= 0");
         if (tailBytes < 0) throw new IllegalArgumentException("tailBytes must be >= 0");
-        try {
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.READ, StandardOpenOption.WRITE);
-            return new ProcessLog(stream, file, ch, capBytes, tailBytes);
-        } catch (IOException e) {
-            throw new SandboxException("cannot create log file " + file + ": " + e.getMessage(), e);
-        }
+        return new ProcessLog(stream, file, capBytes, tailBytes);
     }
 
     public StreamKind stream() {
@@ -107,8 +104,15 @@ public final class ProcessLog implements AutoCloseable {
     public void append(byte[] bytes, int off, int len) {
         if (len <= 0) return;
         long e = end;
+        if (channel == null && e + len <= tailMax) { // still fits in memory
+            copyToTail(bytes, off, len);
+            end = e + len;
+            notifyWatchers();
+            return;
+        }
         if (writeFailure == null && !closed) {
             try {
+                if (channel == null) spill(e);
                 if (cap > 0) {
                     long newEnd = e + len;
                     if (newEnd - cap > start) start = newEnd - cap; // published before the overwrite: readers re-check it
@@ -128,6 +132,13 @@ public final class ProcessLog implements AutoCloseable {
 
     /** Marks the end of the stream. */
     public void finish() {
+        synchronized (tailLock) {
+            if (channel != null && writeFailure == null) {
+                tail = EMPTY; // everything is on file; an ended process should not hold memory
+            } else if (tailEnd < tail.length) {
+                tail = java.util.Arrays.copyOf(tail, (int) tailEnd); // never wrapped: keep exactly the log
+            }
+        }
         finished = true;
         notifyWatchers();
     }
@@ -169,11 +180,12 @@ public final class ProcessLog implements AutoCloseable {
         watchers.remove(watcher);
     }
 
-    /** Closes the file (the in-memory tail stays readable); with {@code delete} the file is removed. */
+    /** Closes the file (the in-memory tail stays readable); with {@code delete} the file is removed. Only after the writer finished. */
     public void close(boolean delete) {
         closed = true;
         try {
-            channel.close();
+            FileChannel ch = channel;
+            if (ch != null) ch.close();
             if (delete) Files.deleteIfExists(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -189,6 +201,20 @@ public final class ProcessLog implements AutoCloseable {
         for (Runnable w : watchers) w.run();
     }
 
+    /** Creates the file with the {@code size} bytes held so far in the tail (all of them: the tail never wrapped yet). */
+    private void spill(long size) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        byte[] held = new byte[(int) size];
+        synchronized (tailLock) {
+            System.arraycopy(tail, 0, held, 0, held.length);
+        }
+        ByteBuffer buf = ByteBuffer.wrap(held);
+        long pos = 0;
+        while (buf.hasRemaining()) pos += ch.write(buf, pos);
+        channel = ch;
+    }
+
     private void writeCircular(byte[] b, int off, int len, long logicalOffset) throws IOException {
         long pos = logicalOffset % cap;
         int first = (int) Math.min(len, cap - pos);
@@ -201,10 +227,14 @@ public final class ProcessLog implements AutoCloseable {
     }
 
     private void copyToTail(byte[] b, int off, int len) {
-        int size = tail.length;
-        if (size == 0) return;
+        if (tailMax == 0) return;
         synchronized (tailLock) {
             long at = tailEnd;
+            if (tail.length < tailMax && at + len > tail.length) { // grow; the content is still linear
+                long want = Math.max(at + len, Math.max(2L * tail.length, 4096));
+                tail = java.util.Arrays.copyOf(tail, (int) Math.min(tailMax, want));
+            }
+            int size = tail.length;
             if (len > size) { // only the newest `size` bytes fit
                 at += len - size;
                 off += len - size;
@@ -219,9 +249,9 @@ public final class ProcessLog implements AutoCloseable {
     }
 
     private boolean readTail(long from, byte[] out) {
-        int size = tail.length;
-        if (size == 0) return false;
         synchronized (tailLock) {
+            int size = tail.length;
+            if (size == 0) return false;
             if (from < tailEnd - size || from + out.length > tailEnd) return false;
             int pos = (int) (from % size);
             int first = Math.min(out.length, size - pos);
@@ -233,7 +263,7 @@ public final class ProcessLog implements AutoCloseable {
 
     private void readFile(long from, byte[] out) {
         if (writeFailure != null) throw new SandboxException("the " + stream.name().toLowerCase() + " log file " + file
-                + " could not be written (" + writeFailure.getMessage() + "); only the newest " + tail.length + " bytes are kept");
+                + " could not be written (" + writeFailure.getMessage() + "); only the newest " + tailMax + " bytes are kept");
         try {
             if (cap > 0) {
                 long pos = from % cap;

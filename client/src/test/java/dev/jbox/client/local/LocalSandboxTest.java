@@ -289,6 +289,17 @@ class LocalSandboxTest {
     }
 
     @Test
+    void backgroundChildHoldingTheOutputDoesNotHoldTheEndAndDiesWithKill() throws Exception {
+        CommandHandle h = sandbox.commands().start("sleep 1000 & echo $!");
+        CommandResult r = h.waitFor(Duration.ofSeconds(10));
+        assertEquals(ProcessState.COMPLETED, r.state(), "ended when its main process exited");
+        List<Long> child = awaitPids(h, 1);
+        assertTrue(alive(child.get(0)), "a background child outlives its command until killed");
+        assertFalse(h.kill(), "the command itself had ended");
+        assertDead(h.pid(), child);
+    }
+
+    @Test
     void timeoutKillsTheTree() throws Exception {
         CommandHandle h = sandbox.commands().start("sleep 1000 & echo $!; wait",
                 RunOptions.background().timeout(Duration.ofMillis(300)));
@@ -326,15 +337,45 @@ class LocalSandboxTest {
             pids.addAll(awaitPids(h, 1));
             pids.add(h.pid());
         }
+        CommandHandle leaver = own.commands().start("sleep 1000 & echo $!");
+        assertEquals(ProcessState.COMPLETED, leaver.waitFor(Duration.ofSeconds(10)).state());
+        List<Long> leftover = awaitPids(leaver, 1);
+        pids.addAll(leftover);
         Recorder r = new Recorder();
         handles.get(0).subscribe(r);
         own.close();
+        assertEquals(ProcessState.COMPLETED, leaver.state(), "an ended command keeps its state; only its leftover child was killed");
         for (CommandHandle h : handles) assertEquals(ProcessState.KILLED, h.state());
         assertDead(-1, pids);
         assertEquals(ProcessState.KILLED, r.awaitExit(Duration.ofSeconds(5)).state());
         SandboxException e = assertThrows(SandboxException.class, () -> own.commands().start("true"));
         assertEquals("the sandbox is closed", e.getMessage());
         own.close(); // idempotent
+    }
+
+    @Test
+    void interruptingAForegroundRunKillsIt() throws Exception {
+        SandboxException[] thrown = new SandboxException[1];
+        Thread t = new Thread(() -> {
+            try {
+                sandbox.commands().run("echo started; sleep 1000", RunOptions.background().name("fg-interrupt"));
+            } catch (SandboxException e) {
+                thrown[0] = e;
+            }
+        });
+        t.start();
+        CommandHandle h = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (h == null || h.stdout().isEmpty()) {
+            if (System.nanoTime() > deadline) fail("foreground command did not start");
+            Thread.sleep(5);
+            h = sandbox.commands().get("fg-interrupt").orElse(null);
+        }
+        t.interrupt();
+        t.join(10_000);
+        assertFalse(t.isAlive());
+        assertTrue(thrown[0] != null && thrown[0].getMessage().contains("was killed"), String.valueOf(thrown[0]));
+        assertEquals(ProcessState.KILLED, h.state());
     }
 
     // ---- stdin -----------------------------------------------------------------------------------------------

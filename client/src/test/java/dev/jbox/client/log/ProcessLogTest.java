@@ -46,6 +46,24 @@ class ProcessLogTest {
         }
         assertEquals(0, log.read(end + 10, 100).bytes().length);
         assertThrows(IllegalArgumentException.class, () -> log.read(-1, 10));
+        log.finish(); // releases the ring: everything is read from the file now
+        for (long at : new long[]{0, end - 1, end - 999, end / 2}) {
+            assertArrayEquals(pattern(at, (int) Math.min(700, end - at)), log.read(at, 700).bytes());
+        }
+        log.close(true);
+    }
+
+    @Test
+    void shortOutputStaysInMemoryWithoutAFile() {
+        Path file = dir.resolve("small.out");
+        ProcessLog log = ProcessLog.open(StreamKind.STDOUT, file, 0, 64 * 1024);
+        byte[] hello = "hello\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 0; i < 1000; i++) log.append(hello, 0, hello.length);
+        log.finish();
+        assertTrue(!java.nio.file.Files.exists(file), "no file for 6000 bytes");
+        LogRead all = log.read(0, 10_000);
+        assertEquals(6000, all.bytes().length);
+        assertEquals("hello\nhello\n", new String(log.read(5994 - 6, 12).bytes(), java.nio.charset.StandardCharsets.UTF_8));
         log.close(true);
     }
 
