@@ -41,14 +41,18 @@ public interface CommandHandle {
     /** Sends a signal to the whole process tree. */
     void signal(Signal signal);
 
-    /** Writes to the process's stdin; requires {@link RunOptions#stdin(boolean)}. */
+    /**
+     * Writes to the process's stdin; requires {@link RunOptions#stdin(boolean)}. Does not block on a process that
+     * does not read: the bytes are queued (the local backend refuses more than 8 MB unread with a
+     * {@link SandboxException}).
+     */
     void sendStdin(byte[] data);
 
     default void sendStdin(String text) {
         sendStdin(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    /** Closes the process's stdin (EOF). */
+    /** Closes the process's stdin (EOF) once what was sent has been written; does nothing if it is closed or was never opened. */
     void closeStdin();
 
     /** Everything from the start of both logs, then live output, then {@code onExit}. */

@@ -17,7 +17,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,8 +104,7 @@ final class LocalProcess implements CommandHandle {
     private final AtomicBoolean exitSeen = new AtomicBoolean();
     private final CompletableFuture<CommandResult> ended = new CompletableFuture<>();
     private final Set<LogFollower> followers = ConcurrentHashMap.newKeySet();
-    private final Object stdinLock = new Object();
-    private OutputStream stdin; // guarded by stdinLock; null when closed or never opened
+    private volatile StdinWriter stdin; // null when started without stdin
     private volatile ScheduledFuture<?> timer;
     private volatile String startError;
 
@@ -138,11 +136,7 @@ final class LocalProcess implements CommandHandle {
             return;
         }
         pid = p.pid();
-        if (stdinRequested) {
-            synchronized (stdinLock) {
-                stdin = p.getOutputStream();
-            }
-        }
+        if (stdinRequested) stdin = new StdinWriter(id, p.getOutputStream(), READERS);
         process = p;
         startReader(p.getInputStream(), out);
         startReader(p.getErrorStream(), err);
@@ -331,6 +325,11 @@ final class LocalProcess implements CommandHandle {
 
     @Override
     public CommandResult waitFor() throws InterruptedException {
+        Process p = process;
+        if (p != null && result == null) {
+            p.waitFor(); // the caller sees the exit first hand instead of through the reader threads
+            leaderExited();
+        }
         try {
             return ended.get();
         } catch (ExecutionException e) {
@@ -341,8 +340,11 @@ final class LocalProcess implements CommandHandle {
     @Override
     public CommandResult waitFor(Duration timeout) throws InterruptedException {
         if (timeout == null || timeout.isNegative()) throw new IllegalArgumentException("timeout must be >= 0, got " + timeout);
+        long deadline = System.nanoTime() + Math.min(nanos(timeout), Long.MAX_VALUE / 4);
+        Process p = process;
+        if (p != null && result == null && p.waitFor(nanos(timeout), TimeUnit.NANOSECONDS)) leaderExited();
         try {
-            return ended.get(nanos(timeout), TimeUnit.NANOSECONDS);
+            return ended.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             return new CommandResult(id, state(), null, "", "", out.end(), err.end(), startedAt,
                     Duration.ofNanos(System.nanoTime() - startNanos), null);
@@ -373,33 +375,22 @@ final class LocalProcess implements CommandHandle {
         ProcessTree.signal(signal, List.of(pid), ProcessTree.members(List.of(pid), Set.of()));
     }
 
+    /** Queues {@code data} for the process's stdin and returns at once (see {@link StdinWriter}). */
     @Override
     public void sendStdin(byte[] data) {
         if (data == null) throw new IllegalArgumentException("data must not be null");
         if (!stdinRequested) {
             throw new SandboxException("process " + id + " was started without stdin; start it with RunOptions.stdin(true) (magics: --stdin)");
         }
-        if (result != null) throw new SandboxException("process " + id + " has already ended");
-        synchronized (stdinLock) {
-            if (stdin == null) {
-                throw new SandboxException(result != null || startError != null
-                        ? "process " + id + " has already ended" : "stdin of process " + id + " is closed");
-            }
-            try {
-                stdin.write(data);
-                stdin.flush();
-            } catch (IOException e) {
-                throw new SandboxException("cannot write to stdin of process " + id + ": it closed its input or ended", e);
-            }
-        }
+        StdinWriter w = stdin;
+        if (result != null || w == null) throw new SandboxException("process " + id + " has already ended");
+        w.send(data);
     }
 
     @Override
     public void closeStdin() {
-        synchronized (stdinLock) {
-            closeQuietly(stdin);
-            stdin = null;
-        }
+        StdinWriter w = stdin;
+        if (w != null) w.close();
     }
 
     @Override
@@ -445,15 +436,6 @@ final class LocalProcess implements CommandHandle {
             offset = r.offset() + r.bytes().length;
         }
         return buf.toString(StandardCharsets.UTF_8);
-    }
-
-    private static void closeQuietly(OutputStream s) {
-        if (s == null) return;
-        try {
-            s.close();
-        } catch (IOException e) {
-            // the process is gone; closing its input cannot fail in a way that matters
-        }
     }
 
     /** Nanoseconds, saturated: a timeout of years means "practically never", not an overflow. */

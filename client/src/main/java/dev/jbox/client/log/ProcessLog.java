@@ -33,6 +33,8 @@ public final class ProcessLog implements AutoCloseable {
     public static final int DEFAULT_TAIL_BYTES = 64 * 1024;
 
     private static final byte[] EMPTY = new byte[0];
+    /** A finished log at most this long stays in memory only; a longer one lives in its file alone. */
+    private static final int KEEP_IN_MEMORY = 4096;
 
     private final StreamKind stream;
     private final Path file;
@@ -132,9 +134,16 @@ public final class ProcessLog implements AutoCloseable {
 
     /** Marks the end of the stream. */
     public void finish() {
+        if (channel == null && end > KEEP_IN_MEMORY && writeFailure == null && !closed) {
+            try {
+                spill(end); // so that the many ended processes of a long session hold little memory
+            } catch (IOException e) {
+                writeFailure = e;
+            }
+        }
         synchronized (tailLock) {
             if (channel != null && writeFailure == null) {
-                tail = EMPTY; // everything is on file; an ended process should not hold memory
+                tail = EMPTY; // everything is on file
             } else if (tailEnd < tail.length) {
                 tail = java.util.Arrays.copyOf(tail, (int) tailEnd); // never wrapped: keep exactly the log
             }

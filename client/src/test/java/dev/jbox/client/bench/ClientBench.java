@@ -44,7 +44,7 @@ public final class ClientBench {
     private static void throughput(int rounds) throws Exception {
         String produce = "head -c " + GIB + " /dev/zero";
         double[] pipe = new double[rounds], direct = new double[rounds], toFile = new double[rounds];
-        double[] captured = new double[rounds], followed = new double[rounds];
+        double[] captured = new double[rounds], followed = new double[rounds], capped = new double[rounds];
         Path scratch = Files.createTempFile("jbox-bench-", ".out");
         long peakUsed = 0, peakLive = 0;
         gc();
@@ -56,8 +56,9 @@ public final class ClientBench {
             Files.write(scratch, new byte[0]);
             HeapSampler sampler = new HeapSampler();
             sampler.start();
-            captured[i] = capture(produce, false);
-            followed[i] = capture(produce, true);
+            captured[i] = capture(LocalOptions.defaults(), produce, false);
+            followed[i] = capture(LocalOptions.defaults(), produce, true);
+            capped[i] = capture(LocalOptions.defaults().logCapBytes(256L << 20), produce, false);
             sampler.stopSampling();
             sampler.join();
             peakUsed = Math.max(peakUsed, sampler.peakUsed);
@@ -69,8 +70,10 @@ public final class ClientBench {
         System.out.printf("  reference: shell pipe to /dev/null   %6.2f s  %7.0f MB/s%n", ref, GIB / ref / 1e6);
         System.out.printf("  (no pipe: shell > /dev/null           %6.2f s  %7.0f MB/s)%n", median(direct), GIB / median(direct) / 1e6);
  System.out.printf("  (pipe to a file with dd, i.e. pipe + the log's file writes: %6.2f s  %7.0f MB/s)%n", median(toFile), GIB / median(toFile) / 1e6);
-        System.out.printf("  jbox capture into the log            %6.2f s  %7.0f MB/s  ratio %.2fx of reference (goal >= 0.5)%n",
-                median(captured), GIB / median(captured) / 1e6, ref / median(captured));
+        System.out.printf("  jbox capture into the log            %6.2f s  %7.0f MB/s  ratio %.2fx of reference (goal >= 0.5); %.2fx of pipe+file%n",
+                median(captured), GIB / median(captured) / 1e6, ref / median(captured), median(toFile) / median(captured));
+        System.out.printf("  jbox capture, log capped at 256 MB   %6.2f s  %7.0f MB/s  ratio %.2fx of reference%n",
+                median(capped), GIB / median(capped) / 1e6, ref / median(capped));
         System.out.printf("  jbox capture + 1 live subscriber     %6.2f s  %7.0f MB/s  ratio %.2fx of reference%n",
                 median(followed), GIB / median(followed) / 1e6, ref / median(followed));
         System.out.printf("  heap growth meanwhile: peak used %d MB over baseline (garbage included), peak live after GC %d MB over baseline (goal <= 64)%n",
@@ -78,8 +81,8 @@ public final class ClientBench {
     }
 
     /** Seconds from start until the process ended (and the subscriber got every byte); closing is not timed. */
-    private static double capture(String command, boolean subscribe) {
-        try (Sandbox sb = Sandbox.local()) {
+    private static double capture(LocalOptions options, String command, boolean subscribe) {
+        try (Sandbox sb = Sandbox.local(options)) {
             long t0 = System.nanoTime();
             CommandHandle h = sb.commands().start(command);
             AtomicLong seen = new AtomicLong();

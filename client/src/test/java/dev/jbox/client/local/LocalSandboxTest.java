@@ -178,9 +178,19 @@ class LocalSandboxTest {
         };
         h.subscribe(r);
         r.awaitExit();
-        assertTrue(seen.size() >= 3, "the characters were split across chunks: " + seen.size());
-        assertEquals("a€ b 😀\n", text.toString() + decoder.finish());
+        // Live, the pauses make the process write (and usually us deliver) the characters in pieces.
+        assertEquals("a€ b 😀\n", text.toString() + decoder.finish(), "chunks: " + seen.size());
         assertEquals("a€ b 😀\n", h.stdout());
+        // Deterministically: chunks of 1 and 2 bytes from the log split every multi-byte character.
+        for (int size : new int[]{1, 2}) {
+            Utf8Decoder d = new Utf8Decoder();
+            StringBuilder sb = new StringBuilder();
+            long offset = 0;
+            for (LogRead piece; (piece = h.readOutput(StreamKind.STDOUT, offset, size)).bytes().length > 0; offset += piece.bytes().length) {
+                sb.append(d.decode(piece.bytes()));
+            }
+            assertEquals("a€ b 😀\n", sb + d.finish());
+        }
     }
 
     @Test
@@ -260,6 +270,18 @@ class LocalSandboxTest {
         assertTrue(info.endedAt() != null && info.exitCode() == 0);
     }
 
+    @Test
+    void sandboxEnvironmentAndWorkDirApplyToEveryCommandAndRunOptionsOverride() throws Exception {
+        try (Sandbox own = Sandbox.local(LocalOptions.defaults().workDir(tmp).env("A", "sandbox").env("B", "sandbox"))) {
+            CommandResult r = own.commands().run("echo $A $B; pwd", RunOptions.background().env("B", "command"));
+            assertEquals("sandbox command\n" + tmp + "\n", r.stdout());
+            assertTrue(own.describe().contains(tmp.toString()), own.describe());
+            Files.createDirectory(tmp.resolve("sub"));
+            assertEquals(tmp.resolve("sub") + "\n", own.commands().run("pwd", RunOptions.background().cwd("sub")).stdout(),
+                    "a relative cwd is resolved against the sandbox's working directory");
+        }
+    }
+
     // ---- process trees ---------------------------------------------------------------------------------------
 
     @Test
@@ -302,7 +324,7 @@ class LocalSandboxTest {
     @Test
     void timeoutKillsTheTree() throws Exception {
         CommandHandle h = sandbox.commands().start("sleep 1000 & echo $!; wait",
-                RunOptions.background().timeout(Duration.ofMillis(300)));
+                RunOptions.background().timeout(Duration.ofMillis(800)));
         List<Long> children = awaitPids(h, 1);
         CommandResult r = h.waitFor(Duration.ofSeconds(10));
         assertEquals(ProcessState.TIMED_OUT, r.state());
@@ -393,8 +415,32 @@ class LocalSandboxTest {
         assertEquals(6 + binary.length + 5, r.stdoutBytes());
         LogRead back = h.readOutput(StreamKind.STDOUT, 6, binary.length);
         assertArrayEquals(binary, back.bytes());
-        SandboxException closed = assertThrows(SandboxException.class, () -> h.sendStdin("x"));
-        assertTrue(closed.getMessage().contains(h.id()), closed.getMessage());
+        SandboxException ended = assertThrows(SandboxException.class, () -> h.sendStdin("x"));
+        assertEquals("process " + h.id() + " has already ended", ended.getMessage());
+        CommandHandle open = sandbox.commands().start("cat", RunOptions.background().stdin(true));
+        open.closeStdin();
+        SandboxException closed = assertThrows(SandboxException.class, () -> open.sendStdin("x"));
+        assertTrue(closed.getMessage().equals("stdin of process " + open.id() + " is closed")
+                || closed.getMessage().equals("process " + open.id() + " has already ended"), closed.getMessage());
+        assertEquals(0, open.waitFor(Duration.ofSeconds(10)).exitCode());
+    }
+
+    @Test
+    void stdinToAProcessThatDoesNotReadNeverBlocksTheCaller() throws Exception {
+        CommandHandle h = sandbox.commands().start("sleep 1000", RunOptions.background().stdin(true));
+        byte[] mb = new byte[1 << 20];
+        SandboxException full = null;
+        for (int i = 0; i < 20 && full == null; i++) {
+            try {
+                h.sendStdin(mb);
+            } catch (SandboxException e) {
+                full = e;
+            }
+        }
+        assertTrue(full != null && full.getMessage().startsWith("stdin of process " + h.id() + " is full"), String.valueOf(full));
+        assertTrue(h.kill());
+        assertEquals("process " + h.id() + " has already ended",
+                assertThrows(SandboxException.class, () -> h.sendStdin("x")).getMessage());
     }
 
     // ---- concurrency -----------------------------------------------------------------------------------------

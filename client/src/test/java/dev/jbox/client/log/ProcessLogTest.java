@@ -54,17 +54,26 @@ class ProcessLogTest {
     }
 
     @Test
-    void shortOutputStaysInMemoryWithoutAFile() {
+    void shortOutputStaysInMemoryAndLongerFinishedOutputMovesToItsFile() {
+        byte[] hello = "hello\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Path tiny = dir.resolve("tiny.out");
+        ProcessLog small = ProcessLog.open(StreamKind.STDOUT, tiny, 0, 64 * 1024);
+        for (int i = 0; i < 100; i++) small.append(hello, 0, hello.length);
+        small.finish();
+        assertTrue(!java.nio.file.Files.exists(tiny), "no file for 600 bytes");
+        assertEquals(600, small.read(0, 10_000).bytes().length);
+
         Path file = dir.resolve("small.out");
         ProcessLog log = ProcessLog.open(StreamKind.STDOUT, file, 0, 64 * 1024);
-        byte[] hello = "hello\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         for (int i = 0; i < 1000; i++) log.append(hello, 0, hello.length);
+        assertTrue(!java.nio.file.Files.exists(file), "in memory while running");
         log.finish();
-        assertTrue(!java.nio.file.Files.exists(file), "no file for 6000 bytes");
+        assertTrue(java.nio.file.Files.exists(file), "on file once finished");
         LogRead all = log.read(0, 10_000);
         assertEquals(6000, all.bytes().length);
         assertEquals("hello\nhello\n", new String(log.read(5994 - 6, 12).bytes(), java.nio.charset.StandardCharsets.UTF_8));
         log.close(true);
+        small.close(true);
     }
 
     @Test
