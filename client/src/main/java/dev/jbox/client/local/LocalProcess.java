@@ -44,8 +44,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>The command has ended when its main process has exited and both output streams reached their end, or
  * {@link #LINGER} after the exit if a background child still holds them open (its later output still goes
  * to the log, but subscribers have had their {@code onExit}). Such children are killed with the tree by
- * {@link #kill()} and when the sandbox closes. Note that the JDK closes the pipes of an exited process once
- * they are idle, so a background child that keeps writing long after its parent command ended may get SIGPIPE.
+ * {@link #kill()} and when the sandbox closes.
  */
 final class LocalProcess implements CommandHandle {
 
@@ -165,8 +164,13 @@ final class LocalProcess implements CommandHandle {
     private void pump(InputStream in, ProcessLog log) {
         byte[] buf = new byte[READ_BUFFER];
         try (in) {
-            int n;
-            while ((n = in.read(buf)) != -1) log.append(buf, 0, n);
+            // Holding the stream's lock keeps the JDK from draining and closing the pipe when the main process
+            // exits (it does so under this lock): background children it left can go on writing into the log
+            // instead of dying of SIGPIPE.
+            synchronized (in) {
+                int n;
+                while ((n = in.read(buf)) != -1) log.append(buf, 0, n);
+            }
         } catch (IOException e) {
             // The JDK closed the pipe after the process ended; what was read is in the log.
         } finally {

@@ -44,7 +44,9 @@ public final class LocalSandbox implements Sandbox {
                 stateDir = Files.createTempDirectory("jbox-sandbox-");
                 ownStateDir = true;
             } else {
-                stateDir = Files.createDirectories(options.stateDir().toAbsolutePath().normalize());
+                // A directory of its own inside: sandboxes sharing a state directory must not overwrite each other's logs.
+                Path parent = Files.createDirectories(options.stateDir().toAbsolutePath().normalize());
+                stateDir = Files.createTempDirectory(parent, "sandbox-");
                 ownStateDir = false;
             }
         } catch (IOException e) {
@@ -70,7 +72,7 @@ public final class LocalSandbox implements Sandbox {
         return options;
     }
 
-    /** Where process logs are written. */
+    /** Where process logs are written: a fresh directory, inside {@link LocalOptions#stateDir()} if one was given. */
     public Path stateDir() {
         return stateDir;
     }

@@ -59,8 +59,12 @@ class LocalSandboxTest {
     }
 
     @AfterAll
-    static void close() {
+    static void close() throws IOException {
         sandbox.close();
+        try (var paths = Files.walk(stateDir)) { // a given state directory is kept by the sandbox: remove ours
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        assertFalse(Files.exists(stateDir));
     }
 
     // ---- output equality -------------------------------------------------------------------------------------
@@ -322,6 +326,18 @@ class LocalSandboxTest {
     }
 
     @Test
+    void outputOfBackgroundChildrenAfterTheCommandEndedIsStillLogged() throws Exception {
+        CommandHandle h = sandbox.commands().start("(sleep 0.8; echo late; sleep 0.2; echo later) & echo early");
+        CommandResult r = h.waitFor(Duration.ofSeconds(10));
+        assertEquals(ProcessState.COMPLETED, r.state());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!h.stdout().equals("early\nlate\nlater\n")) {
+            if (System.nanoTime() > deadline) fail("background output lost: " + h.stdout());
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
     void timeoutKillsTheTree() throws Exception {
         CommandHandle h = sandbox.commands().start("sleep 1000 & echo $!; wait",
                 RunOptions.background().timeout(Duration.ofMillis(800)));
@@ -474,6 +490,27 @@ class LocalSandboxTest {
             for (Future<?> f : checks) f.get(90, TimeUnit.SECONDS);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void manyProcessesKilledFromManyThreadsAtOnce() throws Exception {
+        List<CommandHandle> handles = new ArrayList<>();
+        for (int i = 0; i < 40; i++) handles.add(sandbox.commands().start("sleep 1000 & wait"));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> kills = new ArrayList<>();
+            for (CommandHandle h : handles) {
+                kills.add(pool.submit(h::kill));
+                kills.add(pool.submit(() -> sandbox.commands().kill(h.id()))); // the same process, twice at once
+            }
+            for (Future<Boolean> f : kills) f.get(60, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        for (CommandHandle h : handles) {
+            assertEquals(ProcessState.KILLED, h.state());
+            assertDead(h.pid(), List.of());
         }
     }
 

@@ -1,0 +1,22 @@
+package dev.jbox.kernel;
+
+import dev.jbox.kernel.eval.Evaluator;
+import dev.jbox.kernel.eval.JShellEvaluator;
+import java.util.List;
+
+/**
+ * The one place that decides which {@link Evaluator} the kernel runs. A magics layer wraps the JShell one here,
+ * e.g. {@code new MagicEvaluator(new JShellEvaluator(STARTUP), ...)}; the kernel only ever sees {@link Evaluator}.
+ */
+final class EvaluatorFactory {
+
+    /** Extra snippets every session starts with (JShellEvaluator already imports the display API). */
+    static final List<String> STARTUP = List.of();
+
+    private EvaluatorFactory() {
+    }
+
+    static Evaluator create() {
+        return new JShellEvaluator(STARTUP);
+    }
+}

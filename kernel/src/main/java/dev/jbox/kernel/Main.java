@@ -1,0 +1,39 @@
+package dev.jbox.kernel;
+
+import dev.jbox.kernel.eval.StdStreams;
+import dev.jbox.kernel.wire.ConnectionInfo;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar jbox.jar -f CONNECTION_FILE}: what Jupyter runs (see kernel.json). */
+@Command(name = "jbox kernel", mixinStandardHelpOptions = true, version = "jbox " + KernelInfo.VERSION,
+        description = "Runs the jbox Jupyter kernel on a connection file.")
+public final class Main implements Callable<Integer> {
+
+    @Option(names = {"-f", "--connection-file"}, required = true, description = "Jupyter connection file (JSON)")
+    Path connectionFile;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        KernelLog.configure(System.getenv("JBOX_LOG"), StdStreams.kernelErr());
+        ConnectionInfo info;
+        try {
+            info = ConnectionInfo.read(connectionFile);
+        } catch (IOException e) {
+            System.err.println("jbox: cannot read connection file " + connectionFile + ": " + e.getMessage());
+            return 2;
+        }
+        Kernel kernel = Kernel.start(info, EvaluatorFactory::create);
+        Runtime.getRuntime().addShutdownHook(new Thread(kernel::stop, "jbox-exit"));
+        kernel.awaitShutdown();
+        return 0;
+    }
+}

@@ -1,0 +1,199 @@
+package dev.jbox.kernel.install;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Installs or removes the jbox kernelspec: a self-contained directory with the jar, kernel.json, logos and a
+ * class-data archive for fast startup.
+ *
+ * <pre>
+ * java -cp jbox.jar dev.jbox.kernel.install.InstallMain install --prefix /tmp/k --name jbox
+ * java -cp jbox.jar dev.jbox.kernel.install.InstallMain uninstall --prefix /tmp/k --name jbox
+ * </pre>
+ */
+@Command(name = "jbox install|uninstall", mixinStandardHelpOptions = true,
+        description = "Installs (or removes) the jbox Jupyter kernelspec. Default location: --user.")
+public final class InstallMain implements Callable<Integer> {
+
+    @Parameters(index = "0", description = "install or uninstall")
+    String action;
+
+    static final class Location {
+        @Option(names = "--user", description = "the user's Jupyter data dir ($JUPYTER_DATA_DIR or ~/.local/share/jupyter)")
+        boolean user;
+        @Option(names = "--sys-prefix", description = "sys.prefix of the Python running Jupyter (/usr/bin/python3 unless $JBOX_PYTHON)")
+        boolean sysPrefix;
+        @Option(names = "--prefix", paramLabel = "DIR", description = "DIR/share/jupyter/kernels/NAME")
+        Path prefix;
+    }
+
+    @ArgGroup(exclusive = true)
+    Location location = new Location();
+
+    @Option(names = "--name", defaultValue = "jbox", description = "kernelspec name (default: ${DEFAULT-VALUE})")
+    String name;
+
+    @Option(names = "--display-name", description = "name shown by frontends (default: Java (jbox), plus the name if not jbox)")
+    String displayName;
+
+    @Option(names = "--java", paramLabel = "PATH", description = "java executable the kernel runs on (default: this one)")
+    Path java;
+
+    @Option(names = "--jvm-opt", paramLabel = "OPT", description = "extra JVM option (repeatable)")
+    List<String> jvmOpts = new ArrayList<>();
+
+    @Option(names = "--no-cds", description = "do not generate the class-data archive (slower startup)")
+    boolean noCds;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new InstallMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            System.err.println("jbox: invalid kernel name '" + name + "' (letters, digits, . _ - only)");
+            return 2;
+        }
+        Path dir = kernelsDir().resolve(name);
+        switch (action) {
+            case "install" -> install(dir);
+            case "uninstall" -> {
+                if (!Files.isDirectory(dir)) {
+                    System.err.println("jbox: no kernelspec at " + dir);
+                    return 1;
+                }
+                deleteTree(dir);
+                System.out.println("removed kernelspec " + name + " from " + dir);
+            }
+            default -> {
+                System.err.println("jbox: unknown action '" + action + "' (install or uninstall)");
+                return 2;
+            }
+        }
+        return 0;
+    }
+
+    private void install(Path dir) throws IOException, InterruptedException {
+        Path javaExe = (java != null ? java : Path.of(System.getProperty("java.home"), "bin", "java")).toAbsolutePath();
+        if (!Files.isExecutable(javaExe)) {
+            throw new IOException("java executable not found: " + javaExe);
+        }
+        Files.createDirectories(dir);
+        Path jar = dir.resolve("jbox.jar");
+        Files.copy(ownJar(), jar, StandardCopyOption.REPLACE_EXISTING);
+        for (String logo : List.of("logo-32x32.png", "logo-64x64.png")) {
+            try (InputStream in = InstallMain.class.getResourceAsStream("/kernelspec/" + logo)) {
+                if (in != null) {
+                    Files.copy(in, dir.resolve(logo), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        // Serial GC starts fastest and suits one small heap; no TieredStopAtLevel=1: output throughput needs C2.
+        List<String> opts = new ArrayList<>(List.of("-XX:+UseSerialGC"));
+        Path archive = dir.resolve("jbox.jsa");
+        Files.deleteIfExists(archive);
+        if (!noCds && trainArchive(javaExe, jar, archive, opts)) {
+            opts.add("-XX:SharedArchiveFile=" + archive);
+        }
+        opts.addAll(jvmOpts);
+        List<String> argv = new ArrayList<>();
+        argv.add(javaExe.toString());
+        argv.addAll(opts);
+        argv.addAll(List.of("-jar", jar.toString(), "-f", "{connection_file}"));
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("argv", argv);
+        spec.put("display_name", displayName != null ? displayName : "jbox".equals(name) ? "Java (jbox)" : "Java (jbox, " + name + ")");
+        spec.put("language", "java");
+        spec.put("interrupt_mode", "message");
+        spec.put("env", Map.of());
+        spec.put("metadata", Map.of("debugger", false));
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("kernel.json").toFile(), spec);
+        System.out.println("installed kernelspec " + name + " in " + dir);
+    }
+
+    /** Runs a scripted session once and dumps the classes it loaded; startup then maps them instead of loading. */
+    private static boolean trainArchive(Path javaExe, Path jar, Path archive, List<String> opts) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaExe.toString());
+        cmd.addAll(opts);
+        cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                "-cp", jar.toString(), "dev.jbox.kernel.Training"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            System.err.println("jbox: class-data archive training timed out; installing without it");
+            return false;
+        }
+        if (p.exitValue() != 0 || !Files.isRegularFile(archive)) {
+            System.err.println("jbox: could not create a class-data archive (exit " + p.exitValue() + "); installing without it");
+            Files.deleteIfExists(archive);
+            return false;
+        }
+        return true;
+    }
+
+    private Path kernelsDir() throws IOException, InterruptedException {
+        if (location.prefix != null) {
+            return location.prefix.toAbsolutePath().resolve("share/jupyter/kernels");
+        }
+        if (location.sysPrefix) {
+            return Path.of(pythonSysPrefix()).resolve("share/jupyter/kernels");
+        }
+        String dataDir = System.getenv("JUPYTER_DATA_DIR");
+        Path base = dataDir != null && !dataDir.isEmpty() ? Path.of(dataDir)
+                : Path.of(System.getProperty("user.home"), ".local", "share", "jupyter");
+        return base.resolve("kernels");
+    }
+
+    private static String pythonSysPrefix() throws IOException, InterruptedException {
+        String python = System.getenv().getOrDefault("JBOX_PYTHON", "/usr/bin/python3");
+        Process p = new ProcessBuilder(python, "-c", "import sys; print(sys.prefix)").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        if (p.waitFor() != 0 || out.isEmpty()) {
+            throw new IOException("cannot ask " + python + " for sys.prefix: " + out);
+        }
+        return out;
+    }
+
+    private static Path ownJar() throws IOException {
+        try {
+            Path p = Path.of(InstallMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!Files.isRegularFile(p)) {
+                throw new IOException("run the installer from jbox.jar (found classes in " + p + ")");
+            }
+            return p;
+        } catch (URISyntaxException e) {
+            throw new IOException("cannot locate jbox.jar: " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+}
