@@ -56,7 +56,7 @@ class Kernel:
                 m = self.kc.get_iopub_msg(timeout=0.2)
             except queue.Empty:
                 continue
-            except Exception:
+            except BaseException:  # the channel is closed under us at shutdown
                 if self.stop:
                     return
                 continue
@@ -139,11 +139,11 @@ class Kernel:
 
     def close(self):
         self.stop = True
+        self.collector.join(5)  # before the channels close under it
         try:
             self.kc.stop_channels()
         finally:
             self.km.shutdown_kernel(now=False)
-            self.collector.join(2)
             shutil.rmtree(self.prefix, ignore_errors=True)
 
 

@@ -11,6 +11,11 @@ sys.path.insert(0, os.path.dirname(__file__))
 from harness import Kernel, pid_alive, write_counts  # noqa: E402
 
 
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
 class MagicsTest(unittest.TestCase):
 
     @classmethod
@@ -69,8 +74,8 @@ class MagicsTest(unittest.TestCase):
         w = self.ok("%wait paneljob")
         t, upd = k.wait_for(lambda t, m: m["msg_type"] == "update_display_data"
                             and m["content"]["transient"]["display_id"] == did
-                            and "exit 2" in m["content"]["data"]["text/plain"], timeout=10)
-        self.assertIn("failed", upd["content"]["data"]["text/plain"])
+                            and "failed · exit 2 ·" in m["content"]["data"]["text/plain"], timeout=10)
+        self.assertIn("paneljob", upd["content"]["data"]["text/plain"])
 
     def test_ps_moves_to_completed_failed_killed_with_exit_codes(self):
         self.ok("%bg --name okjob sleep 1")
@@ -92,10 +97,10 @@ class MagicsTest(unittest.TestCase):
         f = os.path.join(self.tmp, "tree.pids")
         self.ok("%%bg --name tree\nsleep 100 & echo $! >> " + f + "\nsleep 100 & echo $! >> " + f + "\nwait\n")
         for _ in range(200):
-            if os.path.exists(f) and len(open(f).read().split()) == 2:
+            if os.path.exists(f) and len(read(f).split()) == 2:
                 break
             time.sleep(0.05)
-        pids = [int(p) for p in open(f).read().split()]
+        pids = [int(p) for p in read(f).split()]
         self.assertEqual(2, len(pids))
         leader = [p for p in self.k.json_result(self.ok("%ps --json --all")) if p["id"] == "tree"][0]["pid"]
         out = self.k.result_text(self.ok("%kill tree"))
@@ -110,10 +115,10 @@ class MagicsTest(unittest.TestCase):
         f = os.path.join(self.tmp, "sh.pid")
         mid = self.k.send("%sh sleep 60 & echo $! > " + f + "; wait")
         for _ in range(200):
-            if os.path.exists(f) and open(f).read().strip():
+            if os.path.exists(f) and read(f).strip():
                 break
             time.sleep(0.05)
-        child = int(open(f).read())
+        child = int(read(f))
         t0 = time.monotonic()
         self.k.interrupt()
         rep, t = self.k.reply(mid, 20)
@@ -143,7 +148,7 @@ class MagicsTest(unittest.TestCase):
 
     def test_stdin(self):
         mid = self.ok("%bg --stdin --name upper tr a-z A-Z")
-        self.assertIn("sent 9 bytes", self.k.result_text(self.ok("%stdin upper some text")))
+        self.assertIn("sent 10 bytes", self.k.result_text(self.ok("%stdin upper some text")))
         self.ok("%stdin upper --eof")
         self.assertTrue(self.k.wait_text(mid, "SOME TEXT\n", timeout=10), self.k.text(mid))
 
@@ -187,8 +192,8 @@ class MagicsTest(unittest.TestCase):
         try:
             mids = []
             for i in range(50):
-                content, outs, idle, mid = self.k.execute("%%bg --name many%d\nseq 1 20000\n" % i)
-                self.assertEqual("ok", content["status"])
+                content, outs, idle, mid = self.k.execute("%%bg --name many" + str(i) + "\nseq 1 20000\n")
+                self.assertEqual("ok", content["status"], content)
                 mids.append(mid)
             self.ok("%wait --all", timeout=120)
             expected = "".join("%d\n" % i for i in range(1, 20001))
