@@ -13,9 +13,10 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * Carries one process's output into one cell: decodes UTF-8 per stream, coalesces text until the next tick
- * (about 50 ms), and keeps to the cell's rate limit. Bytes over the limit are skipped (the log keeps them)
- * and announced with the exact {@code %logs} command that shows them.
+ * Carries one process's output into one cell: decodes UTF-8 per stream and keeps to the cell's rate limit.
+ * Bytes over the limit are skipped (the log keeps them) and announced with the exact {@code %logs} command that
+ * shows them. Text goes to the cell as it arrives: the kernel's {@link CellOutput} coalesces it (about 50 ms),
+ * and a second coalescing step here would only add latency. Ticks close long skip episodes with a notice.
  */
 final class OutputPump implements OutputListener, Ticker.Tickable {
 
@@ -53,6 +54,7 @@ final class OutputPump implements OutputListener, Ticker.Tickable {
         if (limiter.tryAcquire(chunk.length())) {
             closeSkip(i);
             pending[i].append(decoders[i].decode(chunk.bytes()));
+            flushLocked();
         } else {
             if (skipFrom[i] < 0) {
                 skipFrom[i] = chunk.offset();
@@ -68,6 +70,7 @@ final class OutputPump implements OutputListener, Ticker.Tickable {
     public synchronized void onGap(StreamKind stream, long offset, long missing) {
         pending[1].append("[jbox] ").append(jobId).append(": ").append(ByteSizes.format(missing)).append(" of ")
                 .append(name(stream.ordinal())).append(" were dropped by the log size cap before they could be shown\n");
+        flushLocked();
     }
 
     @Override
