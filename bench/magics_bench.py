@@ -8,6 +8,7 @@
 3. 50 concurrent %bg processes x 1 MB: every byte in the logs, trivial execute p50 vs idle.
 Prints figures and ratios. Usage: bench/magics_bench.py [--quick]
 """
+import datetime
 import os
 import statistics
 import sys
@@ -99,15 +100,18 @@ def flood(k):
     t0 = time.time()
     content, _, _, mid = k.execute("%bg --name flood yes 0123456789012345678901234567890123456789012345678901234567890123456789"
                                    "01234567890123456789012345678 | head -c " + str(FLOOD_BYTES))
-    during = []
-    while True:  # samples count only if the flood still ran after them
-        t1 = time.monotonic()
-        k.execute("1")
-        took = (time.monotonic() - t1) * 1000
+    samples = []  # (wall end time, ms); kept only if they ended before the flood did
+    while True:
+        for _ in range(10):
+            t1 = time.monotonic()
+            k.execute("1")
+            samples.append((time.time(), (time.monotonic() - t1) * 1000))
         ps = k.json_result(k.execute("%ps --json --all")[3])
-        if [p for p in ps if p["id"] == "flood"][0]["state"] != "RUNNING":
+        flood_info = [p for p in ps if p["id"] == "flood"][0]
+        if flood_info["state"] != "RUNNING":
             break
-        during.append(took)
+    ended = datetime.datetime.fromisoformat(flood_info["endedAt"].replace("Z", "+00:00")).timestamp()
+    during = [ms for t, ms in samples if t <= ended]
     k.execute("%wait flood", timeout=300)
     t_end = time.time()
     time.sleep(1.2)  # the last skip notice
@@ -171,3 +175,5 @@ if __name__ == "__main__":
         print("trivial execute p50: idle %.1f ms, during %.1f ms, ratio %.2f" % (idle2, during2, during2 / idle2))
     finally:
         k.close()
+        import shutil
+        shutil.rmtree(k_cwd, ignore_errors=True)

@@ -47,22 +47,33 @@ class Kernel:
         self.msgs = []          # (arrival wall-clock time, msg)
         self.lock = threading.Condition()
         self.stop = False
+        self.collecting = threading.Event()
         self.collector = threading.Thread(target=self._collect, daemon=True)
         self.collector.start()
+        # The collector has its own client (a client's channels are not shared between threads); wait until
+        # its subscription receives messages.
+        for _ in range(100):
+            self.kc.kernel_info()
+            if self.collecting.wait(0.3):
+                break
 
     def _collect(self):
+        io = self.km.client()
+        io.start_channels(shell=False, stdin=False, hb=False, control=False)
         while not self.stop:
             try:
-                m = self.kc.get_iopub_msg(timeout=0.2)
+                m = io.get_iopub_msg(timeout=0.2)
             except queue.Empty:
                 continue
             except BaseException:  # the channel is closed under us at shutdown
                 if self.stop:
                     return
                 continue
+            self.collecting.set()
             with self.lock:
                 self.msgs.append((time.time(), m))
                 self.lock.notify_all()
+        io.stop_channels()
 
     def send(self, code, allow_stdin=False):
         """Sends an execute_request; returns its msg_id (no waiting)."""

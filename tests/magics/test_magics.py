@@ -2,6 +2,7 @@
 %sh, %stdin, interrupts, errors, 50 concurrent processes."""
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -26,6 +27,7 @@ class MagicsTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.k.close()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def ok(self, code, timeout=60):
         content, outs, idle, mid = self.k.execute(code, timeout)
