@@ -206,6 +206,45 @@ class MagicsTest(unittest.TestCase):
             self.ok("%config --rate-limit 256K")
 
 
+class ShutdownTest(unittest.TestCase):
+    """Kernel restart and shutdown kill the local sandbox's process trees."""
+
+    def bg_pids(self, k, name):
+        f = os.path.join(tempfile.gettempdir(), "jbox-%s-%d.pids" % (name, os.getpid()))
+        if os.path.exists(f):
+            os.remove(f)
+        content, _, _, _ = k.execute("%%bg --name " + name + "\nsleep 100 & echo $! >> " + f + "\necho $$ >> " + f + "\nwait\n")
+        self.assertEqual("ok", content["status"])
+        for _ in range(200):
+            if os.path.exists(f) and len(read(f).split()) == 2:
+                break
+            time.sleep(0.05)
+        pids = [int(p) for p in read(f).split()]
+        os.remove(f)
+        self.assertEqual(2, len(pids))
+        self.assertTrue(all(pid_alive(p) for p in pids))
+        return pids
+
+    def assert_all_gone(self, pids):
+        for _ in range(200):
+            if not any(pid_alive(p) for p in pids):
+                break
+            time.sleep(0.05)
+        self.assertFalse([p for p in pids if pid_alive(p)], "orphans left")
+
+    def test_restart_then_shutdown_leave_no_orphans(self):
+        k = Kernel()
+        try:
+            before = self.bg_pids(k, "beforerestart")
+            k.km.restart_kernel(now=False)
+            k.kc.wait_for_ready(timeout=90)
+            self.assert_all_gone(before)
+            after = self.bg_pids(k, "afterrestart")
+        finally:
+            k.close()
+        self.assert_all_gone(after)
+
+
 if __name__ == "__main__":
     r = unittest.main(exit=False, verbosity=2).result
     write_counts("magics", r)
