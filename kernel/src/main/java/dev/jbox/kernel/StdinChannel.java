@@ -4,7 +4,8 @@ import dev.jbox.kernel.wire.Header;
 import dev.jbox.kernel.wire.Message;
 import dev.jbox.kernel.wire.MessageFactory;
 import dev.jbox.kernel.wire.WireSocket;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +29,7 @@ final class StdinChannel implements Runnable {
     private final WireSocket socket;
     private final MessageFactory factory;
     private final ConcurrentLinkedQueue<Ask> asks = new ConcurrentLinkedQueue<>();
-    private final Map<String, Ask> pending = new HashMap<>(); // by input_request msg_id; this thread only
+    private final Map<String, Ask> pending = new LinkedHashMap<>(); // by input_request msg_id, oldest first; this thread only
     private volatile boolean running = true;
 
     StdinChannel(WireSocket socket, MessageFactory factory) {
@@ -80,6 +81,12 @@ final class StdinChannel implements Runnable {
                     continue;
                 }
                 Ask a = m.parentHeader() == null ? null : pending.remove(m.parentHeader().msgId());
+                if (a == null && !pending.isEmpty()) {
+                    // jupyter_client sends input_reply without a parent header: it answers the oldest question
+                    Iterator<Ask> oldest = pending.values().iterator();
+                    a = oldest.next();
+                    oldest.remove();
+                }
                 if (a == null) {
                     LOG.log(System.Logger.Level.WARNING, "stdin: dropped an input_reply that answers no pending request");
                     continue;
