@@ -81,12 +81,17 @@ async function prompt(cell) {
   return (await cell.locator('.input_prompt').innerText()).trim();
 }
 
-/** Waits until the cell's prompt shows an execution count, i.e. its execute_reply arrived. */
+/**
+ * Waits until the cell finished: its prompt shows an execution count (the execute_reply, on the shell
+ * channel) and the kernel indicator is idle again (the status idle on IOPub, which follows all of the
+ * request's output; the two channels are not ordered with each other).
+ */
 async function waitDone(cell, timeout = 30_000) {
   const deadline = Date.now() + timeout;
+  const idle = cell.page().locator('#kernel_indicator_icon.kernel_idle_icon');
   for (;;) {
     const p = await prompt(cell);
-    if (/\[\d+\]/.test(p)) return;
+    if (/\[\d+\]/.test(p) && (await idle.count()) > 0) return;
     if (Date.now() > deadline) throw new Error(`the cell did not finish within ${timeout} ms (prompt ${p})`);
     await new Promise((r) => setTimeout(r, 100));
   }
