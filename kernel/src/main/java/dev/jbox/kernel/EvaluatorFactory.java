@@ -2,6 +2,7 @@ package dev.jbox.kernel;
 
 import dev.jbox.kernel.eval.Evaluator;
 import dev.jbox.kernel.eval.JShellEvaluator;
+import dev.jbox.kernel.magic.MagicEvaluator;
 import java.util.List;
 
 /**
@@ -11,12 +12,12 @@ import java.util.List;
 final class EvaluatorFactory {
 
     /** Extra snippets every session starts with (JShellEvaluator already imports the display API). */
-    static final List<String> STARTUP = List.of();
+    static final List<String> STARTUP = List.of(MagicEvaluator.SESSION_IMPORT, "import dev.jbox.client.*;");
 
     private EvaluatorFactory() {
     }
 
     static Evaluator create() {
-        return new JShellEvaluator(STARTUP);
+        return new MagicEvaluator(new JShellEvaluator(STARTUP));
     }
 }

@@ -1,0 +1,210 @@
+package dev.jbox.kernel.magic;
+
+import dev.jbox.client.Sandbox;
+import dev.jbox.client.SandboxException;
+import dev.jbox.kernel.display.CellOutput;
+import dev.jbox.kernel.display.MimeBundle;
+import dev.jbox.kernel.eval.Completeness;
+import dev.jbox.kernel.eval.Completion;
+import dev.jbox.kernel.eval.EvalResult;
+import dev.jbox.kernel.eval.Evaluator;
+import dev.jbox.kernel.eval.Inspection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The kernel's evaluator with magics: runs {@code %name}/{@code %%name}/{@code !cmd} itself and passes Java to
+ * the wrapped evaluator. Owns the session's sandbox and its background jobs (see {@link CellSplitter} for how a
+ * cell is split).
+ *
+ * <pre>{@code
+ * Evaluator ev = new MagicEvaluator(new JShellEvaluator(...));   // sandbox: Sandbox.local()
+ * ev.evaluate("%bg --name web python3 -m http.server 8000", cellOutput);
+ * }</pre>
+ */
+public final class MagicEvaluator implements Evaluator {
+
+    /** The import that gives notebook code {@code jobs()} and {@code sandbox()}. */
+    public static final String SESSION_IMPORT = "import static dev.jbox.kernel.magic.SessionApi.*;";
+
+    private static final Pattern MAGIC_PREFIX = Pattern.compile("(%%?)([\\w-]*)");
+    private static final Pattern MAGIC_WITH_ARGS = Pattern.compile("%%?([\\w-]+)\\??(\\s.*)?");
+
+    private final Evaluator delegate;
+    private final MagicSession session;
+    private final CellSplitter splitter;
+
+    /** Wraps {@code delegate}; processes run in {@link Sandbox#local()}, created on first use. */
+    public MagicEvaluator(Evaluator delegate) {
+        this(delegate, Sandbox::local);
+    }
+
+    public MagicEvaluator(Evaluator delegate, Supplier<Sandbox> sandboxFactory) {
+        this.delegate = delegate;
+        this.session = new MagicSession(sandboxFactory);
+        this.splitter = new CellSplitter(this::javaComplete);
+        SessionApi.bind(session);
+    }
+
+    MagicSession session() {
+        return session;
+    }
+
+    @Override
+    public EvalResult evaluate(String code, CellOutput output) {
+        session.enter(output);
+        try {
+            if (!CellSplitter.mayHoldMagic(code)) return delegate.evaluate(code, output);
+            List<CellPart> parts = splitter.split(code);
+            if (parts.size() == 1 && parts.get(0) instanceof CellPart.Java) return delegate.evaluate(code, output);
+            List<Object> steps = new ArrayList<>();
+            for (CellPart p : parts) {
+                try {
+                    if (p instanceof CellPart.Java j) {
+                        steps.add(j);
+                    } else if (p instanceof CellPart.LineMagic m) {
+                        steps.add(session.registry().parse(m.name(), m.args(), null, m.help()));
+                    } else if (p instanceof CellPart.CellMagic m) {
+                        steps.add(session.registry().parse(m.name(), m.args(), m.body(), m.help()));
+                    }
+                } catch (MagicException e) {
+                    return error(e); // nothing of the cell runs
+                }
+            }
+            EvalResult last = EvalResult.ok(null);
+            for (int i = 0; i < steps.size(); i++) {
+                if (i > 0 && last.value() != null) output.display(last.value(), null);
+                Object step = steps.get(i);
+                last = step instanceof CellPart.Java j ? delegate.evaluate(j.code(), output) : run((MagicRegistry.Parsed) step, output);
+                if (last.isError()) return last;
+            }
+            return last;
+        } finally {
+            output.flush();
+            session.leave(output);
+        }
+    }
+
+    private EvalResult run(MagicRegistry.Parsed p, CellOutput output) {
+        if (p.help() != null) return EvalResult.ok(MimeBundle.text(p.help().stripTrailing()));
+        try {
+            return p.command().run(new MagicContext(session, output, p.rawArgs(), p.tokens(), p.body()));
+        } catch (MagicException e) {
+            return error(e);
+        } catch (SandboxException e) {
+            return error(MagicException.failed("%" + p.name() + ": " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EvalResult.failed("Interrupted", "%" + p.name() + " was interrupted", List.of("Interrupted: %" + p.name()));
+        } catch (RuntimeException e) {
+            String msg = "%" + p.name() + " failed: " + e;
+            return EvalResult.failed("MagicError", msg, List.of("MagicError: " + msg));
+        }
+    }
+
+    private static EvalResult error(MagicException e) {
+        return EvalResult.failed(e.ename(), e.getMessage(), List.of(e.ename() + ": " + e.getMessage()));
+    }
+
+    private boolean javaComplete(String java) {
+        return delegate.isComplete(java).status() != Completeness.Status.INCOMPLETE;
+    }
+
+    @Override
+    public EvalResult evaluateExpression(String expression, CellOutput output) {
+        return delegate.evaluateExpression(expression, output);
+    }
+
+    /** Stops a foreground {@code %sh} (killing its tree) or {@code %wait}/{@code %logs --follow}; else the Java code. */
+    @Override
+    public void interrupt() {
+        if (!session.interruptForeground()) delegate.interrupt();
+    }
+
+    @Override
+    public Completion complete(String code, int cursor) {
+        int lineStart = code.lastIndexOf('\n', Math.max(0, cursor - 1)) + 1;
+        if (cursor == 0) lineStart = 0;
+        String before = code.substring(lineStart, cursor);
+        Matcher name = MAGIC_PREFIX.matcher(before);
+        if (name.matches()) {
+            boolean cell = name.group(1).equals("%%");
+            List<String> matches = new ArrayList<>();
+            for (String n : session.registry().names()) {
+                if (n.startsWith(name.group(2)) && (!cell || session.registry().spec(n).cellForm())) matches.add(name.group(1) + n);
+            }
+            return new Completion(matches, lineStart, cursor);
+        }
+        Matcher args = MAGIC_WITH_ARGS.matcher(before);
+        if (args.matches() && session.registry().spec(args.group(1)) != null) {
+            int wordStart = Math.max(before.lastIndexOf(' '), before.lastIndexOf('\t')) + 1;
+            String word = before.substring(wordStart);
+            List<String> matches = new ArrayList<>();
+            if (word.startsWith("-")) {
+                for (String o : session.registry().options(args.group(1))) if (o.startsWith(word)) matches.add(o);
+            }
+            return new Completion(matches, lineStart + wordStart, cursor);
+        }
+        if (before.startsWith("!")) return new Completion(List.of(), cursor, cursor);
+        CellPart.Java java = javaPartAt(code, cursor);
+        if (java == null) return new Completion(List.of(), cursor, cursor);
+        Completion c = delegate.complete(java.code(), Math.min(java.code().length(), cursor - java.offset()));
+        return new Completion(c.matches(), c.cursorStart() + java.offset(), c.cursorEnd() + java.offset());
+    }
+
+    @Override
+    public Optional<Inspection> inspect(String code, int cursor, int detailLevel) {
+        int lineStart = code.lastIndexOf('\n', Math.max(0, cursor - 1)) + 1;
+        if (cursor == 0) lineStart = 0;
+        int lineEnd = code.indexOf('\n', cursor);
+        String line = code.substring(lineStart, lineEnd < 0 ? code.length() : lineEnd);
+        Matcher m = MAGIC_WITH_ARGS.matcher(line.stripTrailing());
+        if (m.matches()) {
+            if (session.registry().spec(m.group(1)) == null) return Optional.empty();
+            return Optional.of(new Inspection(session.registry().help(m.group(1)), null));
+        }
+        if (line.startsWith("!")) return Optional.of(new Inspection(session.registry().help("sh"), null));
+        CellPart.Java java = javaPartAt(code, cursor);
+        if (java == null) return Optional.empty();
+        return delegate.inspect(java.code(), Math.min(java.code().length(), cursor - java.offset()), detailLevel);
+    }
+
+    @Override
+    public Completeness isComplete(String code) {
+        if (!CellSplitter.mayHoldMagic(code)) return delegate.isComplete(code);
+        List<CellPart> parts = splitter.split(code);
+        if (parts.isEmpty()) return Completeness.complete();
+        CellPart last = parts.get(parts.size() - 1);
+        if (last instanceof CellPart.Java j) return delegate.isComplete(j.code());
+        return Completeness.complete();
+    }
+
+    @Override
+    public MimeBundle render(Object value) {
+        return delegate.render(value);
+    }
+
+    /** Kills the sandbox's process trees (no orphans), then closes the wrapped evaluator. */
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } finally {
+            SessionApi.unbind(session);
+            delegate.close();
+        }
+    }
+
+    private CellPart.Java javaPartAt(String code, int cursor) {
+        if (!CellSplitter.mayHoldMagic(code)) return new CellPart.Java(code, 0);
+        CellPart.Java found = null;
+        for (CellPart p : splitter.split(code)) {
+            if (p instanceof CellPart.Java j && j.offset() <= cursor && cursor <= j.offset() + j.code().length()) found = j;
+        }
+        return found;
+    }
+}

@@ -1,0 +1,187 @@
+package dev.jbox.kernel.magic;
+
+import dev.jbox.client.CommandHandle;
+import dev.jbox.client.ProcessInfo;
+import dev.jbox.client.RunOptions;
+import dev.jbox.client.Sandbox;
+import dev.jbox.kernel.display.CellOutput;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The state magics share within one kernel session: the sandbox (created on first use), the environment for
+ * new commands, settings, the cell executing now, the {@code %bg} jobs with their pumps, and the interrupt
+ * flag of the foreground magic ({@code %sh}, {@code %wait}, {@code %logs --follow}).
+ */
+public final class MagicSession implements AutoCloseable {
+
+    /** Default per-cell output rate: 256 KB/s. */
+    public static final long DEFAULT_RATE = 256 * 1024;
+
+    private final Supplier<Sandbox> sandboxFactory;
+    private volatile Sandbox sandbox;
+    private final Map<String, String> env = Collections.synchronizedMap(new LinkedHashMap<>());
+    private volatile long rateLimit;
+    private volatile CellOutput current;
+    private final Map<String, BackgroundJob> jobs = new ConcurrentHashMap<>();
+    private final Map<CellOutput, RateLimiter> limiters = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Ticker ticker = new Ticker();
+    private final MagicRegistry registry = MagicRegistry.standard();
+    private volatile boolean foregroundActive;
+    private volatile boolean interruptRequested;
+    private volatile boolean closed;
+
+    public MagicSession(Supplier<Sandbox> sandboxFactory) {
+        this.sandboxFactory = sandboxFactory;
+        String fromEnv = System.getenv("JBOX_RATE_LIMIT");
+        long rate = DEFAULT_RATE;
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            try {
+                rate = ByteSizes.parse(fromEnv);
+            } catch (IllegalArgumentException e) {
+                System.err.println("jbox: ignoring JBOX_RATE_LIMIT: " + e.getMessage());
+            }
+        }
+        this.rateLimit = rate;
+    }
+
+    /** The session's sandbox, created on first use. */
+    public Sandbox sandbox() {
+        Sandbox s = sandbox;
+        if (s != null) return s;
+        synchronized (this) {
+            if (closed) throw new IllegalStateException("the session is closed");
+            if (sandbox == null) sandbox = sandboxFactory.get();
+            return sandbox;
+        }
+    }
+
+    boolean sandboxStarted() {
+        return sandbox != null;
+    }
+
+    /** Run options for a new command: the session environment plus the given ones. */
+    RunOptions baseOptions() {
+        synchronized (env) {
+            return RunOptions.background().envs(env);
+        }
+    }
+
+    Map<String, String> env() {
+        return env;
+    }
+
+    long rateLimit() {
+        return rateLimit;
+    }
+
+    void rateLimit(long bytesPerSecond) {
+        if (bytesPerSecond < 0) throw new IllegalArgumentException("rate must be >= 0");
+        rateLimit = bytesPerSecond;
+    }
+
+    CellOutput current() {
+        return current;
+    }
+
+    void enter(CellOutput out) {
+        current = out;
+    }
+
+    void leave(CellOutput out) {
+        if (current == out) current = null;
+    }
+
+    MagicRegistry registry() {
+        return registry;
+    }
+
+    Ticker ticker() {
+        return ticker;
+    }
+
+    RateLimiter limiterFor(CellOutput out) {
+        return limiters.computeIfAbsent(out, o -> new RateLimiter(this::rateLimit, System::nanoTime));
+    }
+
+    void addJob(BackgroundJob job) {
+        jobs.put(job.handle().id(), job);
+    }
+
+    Optional<BackgroundJob> job(String id) {
+        return Optional.ofNullable(jobs.get(id));
+    }
+
+    /** Finds a process by id or name; one clear line when there is none. */
+    CommandHandle resolve(String idOrName) {
+        Optional<CommandHandle> h = sandbox().commands().get(idOrName);
+        if (h.isPresent()) return h.get();
+        List<ProcessInfo> all = sandbox().commands().list();
+        ProcessInfo byName = null;
+        for (ProcessInfo p : all) {
+            if (idOrName.equals(p.name()) && (byName == null || !p.state().isFinal())) byName = p;
+        }
+        if (byName != null) {
+            Optional<CommandHandle> n = sandbox().commands().get(byName.id());
+            if (n.isPresent()) return n.get();
+        }
+        List<String> known = all.stream().map(ProcessInfo::id).toList();
+        List<String> close = EditDistance.closest(idOrName, known);
+        throw MagicException.failed("no process '" + idOrName + "'"
+                + (close.isEmpty() ? (known.isEmpty() ? " (none started yet)" : " (known: " + String.join(", ", tail(known)) + ")")
+                : " (did you mean " + String.join(", ", close) + "?)"));
+    }
+
+    private static List<String> tail(List<String> ids) {
+        return ids.size() <= 8 ? ids : ids.subList(ids.size() - 8, ids.size());
+    }
+
+    // Foreground interrupt: the control thread only raises a flag; the foreground loop polls it and acts.
+    void foregroundStarted() {
+        interruptRequested = false;
+        foregroundActive = true;
+    }
+
+    void foregroundEnded() {
+        foregroundActive = false;
+        interruptRequested = false;
+    }
+
+    boolean interruptRequested() {
+        return interruptRequested;
+    }
+
+    /** Returns true if a foreground magic takes the interrupt. */
+    boolean interruptForeground() {
+        if (!foregroundActive) return false;
+        interruptRequested = true;
+        return true;
+    }
+
+    /** Stops pumps and kills every process tree of the sandbox. */
+    @Override
+    public void close() {
+        Sandbox s;
+        synchronized (this) {
+            closed = true;
+            s = sandbox;
+            sandbox = null;
+        }
+        for (BackgroundJob j : jobs.values()) {
+            try {
+                j.subscription().close();
+            } catch (RuntimeException ignored) {
+                // closing anyway
+            }
+        }
+        jobs.clear();
+        ticker.close();
+        if (s != null) s.close();
+    }
+}
