@@ -29,6 +29,19 @@ public interface Sandbox extends AutoCloseable {
         return new LocalSandbox(options);
     }
 
+    /**
+     * A {@code jbox agent} (or any envd-compatible endpoint) at {@code url}, e.g. {@code http://127.0.0.1:49983}.
+     * Streams survive dropped connections; against a jbox agent nothing is lost.
+     */
+    static Sandbox connect(String url, String token) {
+        return dev.jbox.client.remote.RemoteSandbox.connect(url, token, dev.jbox.client.remote.RemoteOptions.defaults());
+    }
+
+    /** A new cloud sandbox of an E2B-compatible provider (E2B, Novita); killed on close unless told to keep it. */
+    static Sandbox e2b(dev.jbox.client.remote.E2bOptions options) {
+        return dev.jbox.client.remote.E2bSandboxes.create(options);
+    }
+
     /** Starting, listing and controlling commands. */
     Commands commands();
 
