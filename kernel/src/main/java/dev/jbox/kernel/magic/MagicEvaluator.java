@@ -91,6 +91,7 @@ public final class MagicEvaluator implements Evaluator {
 
     private EvalResult run(MagicRegistry.Parsed p, CellOutput output) {
         if (p.help() != null) return EvalResult.ok(MimeBundle.text(p.help().stripTrailing()));
+        session.foregroundStarted(); // from here an interrupt belongs to this magic, not to the Java evaluator
         try {
             return p.command().run(new MagicContext(session, output, p.rawArgs(), p.tokens(), p.body()));
         } catch (MagicException e) {
@@ -103,6 +104,8 @@ public final class MagicEvaluator implements Evaluator {
         } catch (RuntimeException e) {
             String msg = "%" + p.name() + " failed: " + e;
             return EvalResult.failed("MagicError", msg, List.of("MagicError: " + msg));
+        } finally {
+            session.foregroundEnded();
         }
     }
 
