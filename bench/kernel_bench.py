@@ -36,6 +36,21 @@ def start(name):
     return km, kc, time.perf_counter() - t0
 
 
+def ensure_iopub(kc, timeout=60):
+    """PUB drops what is sent before the subscription arrived: wait until a status message gets through."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        kc.kernel_info()
+        try:
+            while True:
+                m = kc.get_iopub_msg(timeout=0.5)
+                if m["msg_type"] == "status":
+                    return
+        except Exception:
+            continue
+    raise RuntimeError("IOPub never connected")
+
+
 def stop(km, kc):
     kc.stop_channels()
     km.shutdown_kernel(now=False)
@@ -106,6 +121,7 @@ def main():
         for k, name in kernels.items():
             km, kc, _ = start(name)
             try:
+                ensure_iopub(kc)
                 for _ in range(20):  # warm-up
                     execute(kc, trivial[k])
                 rtt = [execute(kc, trivial[k])[0] for _ in range(a.runs)]
