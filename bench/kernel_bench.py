@@ -1,84 +1,153 @@
 #!/usr/bin/python3
-"""Kernel figures through jupyter_client, jbox side by side with ipykernel in the same run.
+"""jbox kernel vs ipykernel, side by side in one run, through jupyter_client.
 
-  startup      launch -> first kernel_info_reply (median of --starts runs)
-  execute      trivial execute round trip (reply + idle), p50 and p99 over --runs runs
-  stdout       a cell printing --lines lines: MB/s from execute to idle, and bytes lost
+  /usr/bin/python3 bench/kernel_bench.py [--jar kernel/target/jbox.jar] [--runs 200] [--lines 100000] [--starts 5]
 
-Usage: bench/kernel_bench.py [--runs 200] [--lines 100000] [--starts 3]   (needs kernel/target/jbox.jar)
+Measures: launch -> kernel_info_reply (median of --starts launches), trivial execute round trip (reply + idle)
+p50/p99 over --runs after 20 warm-up runs, stdout throughput of a cell printing --lines lines and bytes lost.
+jbox is installed into a temp dir (with its class-data archive, exactly as `jbox install` does); ipykernel is
+the python3 kernelspec of Debian's python3-ipykernel.
 """
 import argparse
 import os
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from jbox_harness import collect, install_kernelspecs  # noqa: E402
-from jupyter_client.manager import start_new_kernel  # noqa: E402
+from jupyter_client.manager import KernelManager
 
-KERNELS = {
-    "jbox": {"trivial": "1", "flood": 'for (int i = 0; i < {n}; i++) System.out.println("line " + i);'},
-    "python3": {"trivial": "1", "flood": 'for i in range({n}): print("line", i)'},
-}
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def expected_bytes(n):
-    return sum(len("line %d\n" % i) for i in range(n))
+def start(name):
+    km = KernelManager(kernel_name=name)
+    t0 = time.perf_counter()
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    msg_id = kc.kernel_info()
+    while True:
+        m = kc.get_shell_msg(timeout=60)
+        if m["parent_header"].get("msg_id") == msg_id:
+            break
+    return km, kc, time.perf_counter() - t0
 
 
-def measure(name, args):
-    starts = []
-    for _ in range(args.starts):
-        t = time.perf_counter()
-        km, kc = start_new_kernel(kernel_name=name, startup_timeout=60)
-        starts.append(time.perf_counter() - t)
-        if _ < args.starts - 1:
-            kc.stop_channels()
-            km.shutdown_kernel(now=True)
-    code = KERNELS[name]
-    for _ in range(20):  # warm up
-        collect(kc, kc.execute(code["trivial"]))
-    rtts = []
-    for _ in range(args.runs):
-        t = time.perf_counter()
-        collect(kc, kc.execute(code["trivial"]))
-        rtts.append(time.perf_counter() - t)
-    rtts.sort()
-    t = time.perf_counter()
-    _, out = collect(kc, kc.execute(code["flood"].format(n=args.lines)), timeout=300)
-    elapsed = time.perf_counter() - t
-    got = sum(len(m["content"]["text"].encode()) for m in out if m["msg_type"] == "stream")
-    want = expected_bytes(args.lines)
+def ensure_iopub(kc, timeout=60):
+    """PUB drops what is sent before the subscription arrived: wait until a status message gets through."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        kc.kernel_info()
+        try:
+            while True:
+                m = kc.get_iopub_msg(timeout=0.5)
+                if m["msg_type"] == "status":
+                    return
+        except Exception:
+            continue
+    raise RuntimeError("IOPub never connected")
+
+
+def stop(km, kc):
     kc.stop_channels()
-    km.shutdown_kernel(now=True)
-    return {
-        "startup_s": statistics.median(starts),
-        "p50_ms": rtts[len(rtts) // 2] * 1000,
-        "p99_ms": rtts[min(len(rtts) - 1, int(len(rtts) * 0.99))] * 1000,
-        "mb_s": got / elapsed / 1e6,
-        "lost": want - got,
-        "messages": sum(1 for m in out if m["msg_type"] == "stream"),
-    }
+    km.shutdown_kernel(now=False)
+
+
+def execute(kc, code, timeout=120):
+    """Sends code; returns (seconds until its reply and its idle status both arrived, stdout text)."""
+    t0 = time.perf_counter()
+    msg_id = kc.execute(code, store_history=False)
+    out = []
+    while True:  # IOPub up to idle; the reply is normally there by then
+        m = kc.get_iopub_msg(timeout=timeout)
+        if m["parent_header"].get("msg_id") != msg_id:
+            continue
+        if m["msg_type"] == "stream" and m["content"]["name"] == "stdout":
+            out.append(m["content"]["text"])
+        elif m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+            break
+    while True:
+        r = kc.get_shell_msg(timeout=timeout)
+        if r["parent_header"].get("msg_id") == msg_id:
+            break
+    elapsed = time.perf_counter() - t0
+    if r["content"]["status"] != "ok":
+        raise RuntimeError(f"{code!r} failed: {r['content']}")
+    return elapsed, "".join(out)
+
+
+def pct(values, p):
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--runs", type=int, default=200)
-    p.add_argument("--lines", type=int, default=100_000)
-    p.add_argument("--starts", type=int, default=3)
-    args = p.parse_args()
-    install_kernelspecs()
-    res = {name: measure(name, args) for name in ("jbox", "python3")}
-    j, py = res["jbox"], res["python3"]
-    print("%-22s %12s %12s %10s" % ("figure", "jbox", "ipykernel", "ratio"))
-    rows = [("startup (s)", "startup_s", "<= 1.0"), ("execute p50 (ms)", "p50_ms", "<= 1.5"),
-            ("execute p99 (ms)", "p99_ms", ""), ("stdout (MB/s)", "mb_s", ">= 2.0")]
-    for label, key, goal in rows:
-        print("%-22s %12.2f %12.2f %9.2fx  goal %s" % (label, j[key], py[key], j[key] / py[key], goal or "-"))
-    print("%-22s %12d %12d" % ("stdout bytes lost", j["lost"], py["lost"]))
-    print("%-22s %12d %12d" % ("stream messages", j["messages"], py["messages"]))
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--jar", default=os.path.join(ROOT, "kernel", "target", "jbox.jar"))
+    ap.add_argument("--java", default=None)
+    ap.add_argument("--runs", type=int, default=200)
+    ap.add_argument("--lines", type=int, default=100_000)
+    ap.add_argument("--starts", type=int, default=5)
+    a = ap.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="jbox-bench-")
+    try:
+        cmd = ["java", "-cp", a.jar, "dev.jbox.kernel.install.InstallMain", "install", "--prefix", tmp, "--name", "jbox-bench"]
+        if a.java:
+            cmd += ["--java", a.java]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        os.environ["JUPYTER_PATH"] = os.path.join(tmp, "share", "jupyter")
+        os.environ.setdefault("JBOX_LOG", "warning")
+        os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+        kernels = {"jbox": "jbox-bench", "ipykernel": "python3"}
+        trivial = {"jbox": "1 + 1", "ipykernel": "1 + 1"}
+        expected = "".join(f"line {i} of the benchmark output\n" for i in range(a.lines))
+        printing = {
+            "jbox": f'for (int i = 0; i < {a.lines}; i++) System.out.println("line " + i + " of the benchmark output");',
+            "ipykernel": f'for i in range({a.lines}):\n    print("line", i, "of the benchmark output")',
+        }
+
+        startup = {k: [] for k in kernels}
+        for _ in range(a.starts):  # interleaved, so both see the same machine load
+            for k, name in kernels.items():
+                km, kc, t = start(name)
+                startup[k].append(t)
+                stop(km, kc)
+
+        res = {}
+        for k, name in kernels.items():
+            km, kc, _ = start(name)
+            try:
+                ensure_iopub(kc)
+                for _ in range(20):  # warm-up
+                    execute(kc, trivial[k])
+                rtt = [execute(kc, trivial[k])[0] for _ in range(a.runs)]
+                execute(kc, printing[k].replace(str(a.lines), "1000"))  # warm-up of the printing path
+                secs, text = execute(kc, printing[k])
+                lost = len(expected.encode()) - len(text.encode())
+                res[k] = {
+                    "startup": statistics.median(startup[k]),
+                    "p50": pct(rtt, 50), "p99": pct(rtt, 99),
+                    "mbps": len(text.encode()) / secs / 1e6, "lost": max(lost, 0), "exact": text == expected,
+                }
+            finally:
+                stop(km, kc)
+
+        j, p = res["jbox"], res["ipykernel"]
+        print(f"{'':22}{'jbox':>12}{'ipykernel':>12}{'ratio':>10}  goal")
+        print(f"{'startup (s, median)':22}{j['startup']:12.3f}{p['startup']:12.3f}{j['startup'] / p['startup']:10.2f}  <= 1.0")
+        print(f"{'execute p50 (ms)':22}{j['p50'] * 1e3:12.2f}{p['p50'] * 1e3:12.2f}{j['p50'] / p['p50']:10.2f}  <= 1.5")
+        print(f"{'execute p99 (ms)':22}{j['p99'] * 1e3:12.2f}{p['p99'] * 1e3:12.2f}{j['p99'] / p['p99']:10.2f}")
+        print(f"{'stdout (MB/s)':22}{j['mbps']:12.2f}{p['mbps']:12.2f}{j['mbps'] / p['mbps']:10.2f}  >= 2.0")
+        print(f"{'stdout bytes lost':22}{j['lost']:12d}{p['lost']:12d}{'':10}  0 (exact: jbox {j['exact']}, ipykernel {p['exact']})")
+        ok = (j["startup"] <= p["startup"] and j["p50"] <= 1.5 * p["p50"] and j["mbps"] >= 2 * p["mbps"] and j["lost"] == 0)
+        print("all goals met" if ok else "some goals NOT met")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

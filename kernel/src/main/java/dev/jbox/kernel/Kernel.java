@@ -59,7 +59,7 @@ final class Kernel {
         publisher = new Publisher(new WireSocket("iopub", iopub, codec), factory);
         stdin = new StdinChannel(stdinSocket, factory);
 
-        evaluator = evaluators.get();
+        evaluator = new DeferredEvaluator(evaluators);
         History history = new History();
         ExecuteHandler execute = new ExecuteHandler(evaluator, new CellOutputs(publisher, stdin, timer), history);
         QueryHandlers queries = new QueryHandlers(evaluator, history, publisher);
