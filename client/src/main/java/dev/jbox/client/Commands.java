@@ -13,7 +13,10 @@ import java.util.Optional;
  */
 public interface Commands {
 
-    /** Starts {@code command} (under {@code bash -c}, or the argv in options) and returns once it started or failed to. */
+    /**
+     * Starts {@code command} (under {@code bash -c}; directly when it has no shell syntax; or the argv in options)
+     * and returns once it started or failed to.
+     */
     CommandHandle start(String command, RunOptions options);
 
     /** Same as {@code start(command, RunOptions.background())}. */

@@ -49,9 +49,13 @@ final class LocalCommands implements Commands {
         }
         Path dir = workingDirectory(options.cwd());
         String label = options.argv() == null ? command : (command.isBlank() ? String.join(" ", options.argv()) : command);
-        List<String> argv = Shell.argv(command, options.argv());
-        Map<String, String> environment = new LinkedHashMap<>(sandbox.options().env());
+        Map<String, String> environment = new LinkedHashMap<>(System.getenv()); // what the process gets in full
+        environment.putAll(sandbox.options().env());
         environment.putAll(options.env());
+        String cookie = ProcessTree.newCookie();
+        environment.put(ProcessTree.COOKIE_VARIABLE, ProcessTree.cookieValue(environment.get(ProcessTree.COOKIE_VARIABLE), cookie));
+        Shell.Launch launch = Shell.launch(command, options.argv(), environment, dir);
+        if (launch.plain()) Shell.bashEnvironment(environment, dir, Shell.resolve(launch.argv().get(0), environment, dir));
 
         LocalProcess p;
         synchronized (this) {
@@ -72,7 +76,7 @@ final class LocalCommands implements Commands {
             all.add(p);
             byId.put(id, p);
         }
-        p.launch(argv, environment);
+        p.launch(launch.argv(), environment, launch.ownSession(), cookie);
         boolean closedMeanwhile;
         synchronized (this) {
             closedMeanwhile = closed;

@@ -49,6 +49,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class LocalProcess implements CommandHandle {
 
     static final Duration LINGER = Duration.ofMillis(500);
+    private static final Duration EXIT_HOOK_DELAY = Duration.ofMillis(20);
     /** {@link #stdout()} and {@link #stderr()} refuse logs larger than this; use {@link #readOutput}. */
     static final long MAX_TEXT_BYTES = 512L * 1024 * 1024;
 
@@ -106,6 +107,7 @@ final class LocalProcess implements CommandHandle {
     private volatile StdinWriter stdin; // null when started without stdin
     private volatile ScheduledFuture<?> timer;
     private volatile String startError;
+    private volatile ProcessTree.Tree tree;
 
     LocalProcess(String id, String name, String command, String cwd, Map<String, String> env, String tag,
                  Duration timeout, boolean stdin, Duration killGrace, ProcessLog out, ProcessLog err) {
@@ -122,8 +124,11 @@ final class LocalProcess implements CommandHandle {
         this.err = err;
     }
 
-    /** Starts the OS process; a failure to start ends this command as FAILED with exit code 127 and the reason in stderr. */
-    void launch(List<String> argv, Map<String, String> environment) {
+    /**
+     * Starts the OS process; a failure to start ends this command as FAILED with exit code 127 and the reason in
+     * stderr. {@code ownSession}: the argv starts with setsid; {@code cookie}: the tree's cookie in the environment.
+     */
+    void launch(List<String> argv, Map<String, String> environment, boolean ownSession, String cookie) {
         ProcessBuilder pb = new ProcessBuilder(argv).directory(new File(cwd));
         pb.environment().putAll(environment);
         pb.redirectInput(stdinRequested ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(DEV_NULL));
@@ -135,6 +140,7 @@ final class LocalProcess implements CommandHandle {
             return;
         }
         pid = p.pid();
+        tree = new ProcessTree.Tree(pid, ownSession, cookie);
         if (stdinRequested) stdin = new StdinWriter(id, p.getOutputStream(), READERS);
         process = p;
         startReader(p.getInputStream(), out);
@@ -143,7 +149,12 @@ final class LocalProcess implements CommandHandle {
             timer = TIMERS.schedule(() -> LogFollower.DEFAULT_EXECUTOR.execute(() -> stop(ProcessState.TIMED_OUT)),
                     nanos(timeout), TimeUnit.NANOSECONDS);
         }
-        p.onExit().thenRun(this::leaderExited);
+        // Most commands are seen to end by their reader threads (streams at EOF, then the exit) or by waitFor().
+        // The JDK's exit hook costs a thread per process, so it is only set up for those still running a little later:
+        // it notices the exit of a command whose output a background child holds open.
+        TIMERS.schedule(() -> {
+            if (!exitSeen.get()) p.onExit().thenRun(this::leaderExited);
+        }, EXIT_HOOK_DELAY.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void failStart(String message) {
@@ -246,11 +257,11 @@ final class LocalProcess implements CommandHandle {
         if (process == null) return false; // a failed start is ended already
         if (result != null) {
             // Ended, but background children may still hold its output open: they belong to the tree too.
-            if (!ProcessTree.withLeftovers(List.of(pid)).isEmpty()) ProcessTree.terminate(List.of(pid), killGrace);
+            if (!ProcessTree.withLeftovers(List.of(tree)).isEmpty()) ProcessTree.terminate(List.of(tree), killGrace);
             return false;
         }
         stopReason.compareAndSet(null, reason);
-        ProcessTree.terminate(List.of(pid), killGrace);
+        ProcessTree.terminate(List.of(tree), killGrace);
         try {
             ended.get(LINGER.toMillis() + 2000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -264,6 +275,11 @@ final class LocalProcess implements CommandHandle {
     /** For closing the sandbox: marks the command as killed before its tree is terminated in bulk. */
     void markKilled() {
         if (result == null) stopReason.compareAndSet(null, ProcessState.KILLED);
+    }
+
+    /** The process tree, or null if the process did not start. */
+    ProcessTree.Tree tree() {
+        return tree;
     }
 
     boolean isRunning() {
@@ -376,7 +392,7 @@ final class LocalProcess implements CommandHandle {
         if (signal == Signal.TERM || signal == Signal.KILL || signal == Signal.INT || signal == Signal.HUP || signal == Signal.QUIT) {
             lastSignal = signal;
         }
-        ProcessTree.signal(signal, List.of(pid), ProcessTree.members(List.of(pid), Set.of()));
+        ProcessTree.signal(signal, List.of(tree), ProcessTree.members(List.of(tree), Set.of()));
     }
 
     /** Queues {@code data} for the process's stdin and returns at once (see {@link StdinWriter}). */

@@ -93,19 +93,20 @@ public final class LocalSandbox implements Sandbox {
             closed = true;
         }
         List<LocalProcess> processes = commands.closeAndList();
-        List<Long> leaders = new ArrayList<>();
-        List<Long> ended = new ArrayList<>();
+        List<ProcessTree.Tree> running = new ArrayList<>();
+        List<ProcessTree.Tree> ended = new ArrayList<>();
         for (LocalProcess p : processes) {
-            if (p.pid() <= 0) continue;
+            ProcessTree.Tree tree = p.tree();
+            if (tree == null) continue;
             if (p.isRunning()) {
                 p.markKilled();
-                leaders.add(p.pid());
+                running.add(tree);
             } else {
-                ended.add(p.pid());
+                ended.add(tree);
             }
         }
-        leaders.addAll(ProcessTree.withLeftovers(ended)); // background children that outlived their command
-        if (!leaders.isEmpty()) ProcessTree.terminate(leaders, options.killGrace());
+        running.addAll(ProcessTree.withLeftovers(ended)); // background children that outlived their command
+        if (!running.isEmpty()) ProcessTree.terminate(running, options.killGrace());
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LocalProcess.LINGER.toMillis() + 1000);
         for (LocalProcess p : processes) {
             try {

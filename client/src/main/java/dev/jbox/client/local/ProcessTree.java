@@ -16,33 +16,60 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Finds and signals the process trees of commands. Each command leads its own session (started under
- * {@code setsid}), so its tree is: every process of that session, plus descendants that left it with their own
- * {@code setsid}. Linux /proc gives both; elsewhere only {@link ProcessHandle#descendants()} is used.
+ * Finds and signals the process trees of commands. A command run through the shell leads its own session
+ * (started under {@code setsid}); one executed directly (see {@link Shell}) shares the JVM's. Either way every
+ * process of the tree carries the command's cookie in the environment variable {@link #COOKIE_VARIABLE}, which
+ * children inherit. The tree is then: every process of the command's own session, every descendant of its main
+ * process, and every process that still carries its cookie (children orphaned by their parent, even those that
+ * started a session of their own). Linux /proc gives all three; elsewhere only
+ * {@link ProcessHandle#descendants()} is used.
  */
 final class ProcessTree {
+
+    /** Set in the environment of every command: space-separated cookies, the innermost jbox sandbox's last. */
+    static final String COOKIE_VARIABLE = "JBOX_TREE";
 
     private static final Path PROC = Path.of("/proc");
     private static final boolean HAS_PROC = Files.isDirectory(PROC.resolve("self"));
     private static final long SELF = ProcessHandle.current().pid();
     private static final String KILL = Files.isExecutable(Path.of("/bin/kill")) ? "/bin/kill" : "kill";
+    private static final AtomicLong COOKIES = new AtomicLong();
+    private static final byte[] COOKIE_PREFIX = (COOKIE_VARIABLE + "=").getBytes(StandardCharsets.UTF_8);
 
     private ProcessTree() {
+    }
+
+    /**
+     * The tree of one command: its main process {@code leader}, whether that leads a session of its own
+     * (then its process group is signalled too), and its {@code cookie}.
+     */
+    record Tree(long leader, boolean ownSession, String cookie) {
+    }
+
+    /** A cookie no other command of any JVM on this machine has: this JVM's pid and a counter. */
+    static String newCookie() {
+        return SELF + "." + COOKIES.incrementAndGet();
+    }
+
+    /** The value of {@link #COOKIE_VARIABLE} for a command: the inherited cookies (of outer sandboxes) and its own. */
+    static String cookieValue(String inherited, String cookie) {
+        return inherited == null || inherited.isBlank() ? cookie : inherited + " " + cookie;
     }
 
     /** A process as /proc shows it. */
     private record Stat(long pid, long ppid, long session, boolean dead) {
     }
 
-    /** Live members of the trees led by {@code leaders}, plus those of {@code known} still alive. */
-    static Set<Long> members(Collection<Long> leaders, Collection<Long> known) {
+    /** Live members of {@code trees}, plus those of {@code known} still alive. */
+    static Set<Long> members(Collection<Tree> trees, Collection<Long> known) {
         Set<Long> result = new HashSet<>();
         if (!HAS_PROC) {
-            for (long leader : leaders) {
-                ProcessHandle.of(leader).ifPresent(h -> {
-                    if (h.isAlive()) result.add(leader);
+            for (Tree t : trees) {
+                ProcessHandle.of(t.leader()).ifPresent(h -> {
+                    if (h.isAlive()) result.add(t.leader());
                     h.descendants().forEach(d -> result.add(d.pid()));
                 });
             }
@@ -50,21 +77,26 @@ final class ProcessTree {
             return result;
         }
         Map<Long, Stat> all = scan();
-        Set<Long> sessions = new HashSet<>(leaders);
+        Set<Long> sessions = new HashSet<>();
+        for (Tree t : trees) if (t.ownSession()) sessions.add(t.leader());
+        Set<String> cookies = cookies(trees);
         Map<Long, List<Long>> children = new HashMap<>();
         for (Stat s : all.values()) {
             if (s.dead) continue;
             children.computeIfAbsent(s.ppid, k -> new ArrayList<>()).add(s.pid);
-            if (sessions.contains(s.session)) result.add(s.pid);
+            if (sessions.contains(s.session) || carriesCookie(s.pid, cookies)) result.add(s.pid);
         }
         for (long p : known) {
             Stat s = all.get(p);
             if (s != null && !s.dead) result.add(p);
         }
         result.remove(SELF);
-        // Descendants that started sessions of their own.
+        // Descendants of all these (those that started sessions of their own and dropped the cookie too).
         List<Long> todo = new ArrayList<>(result);
-        for (long l : leaders) if (all.containsKey(l) && !all.get(l).dead) todo.add(l);
+        for (Tree t : trees) {
+            Stat s = all.get(t.leader());
+            if (s != null && !s.dead && t.leader() != SELF && result.add(t.leader())) todo.add(t.leader());
+        }
         while (!todo.isEmpty()) {
             long p = todo.remove(todo.size() - 1);
             for (long c : children.getOrDefault(p, List.of())) {
@@ -75,28 +107,40 @@ final class ProcessTree {
     }
 
     /**
-     * Of these leaders of commands that have ended (and were reaped), those whose session still has live members:
-     * background children they left behind. A leader pid that exists again belongs to another process now and is
-     * skipped (while members of a session live, the kernel does not hand out its id as a new pid).
+     * Of these trees of commands that have ended (and were reaped), those that still have live members:
+     * background children their command left behind. A leader pid that exists again belongs to another process
+     * now and does not count (while members of a session live, the kernel does not hand out its id as a new pid).
      */
-    static List<Long> withLeftovers(Collection<Long> endedLeaders) {
-        List<Long> result = new ArrayList<>();
-        if (!HAS_PROC || endedLeaders.isEmpty()) return result;
+    static List<Tree> withLeftovers(Collection<Tree> ended) {
+        List<Tree> result = new ArrayList<>();
+        if (!HAS_PROC || ended.isEmpty()) return result;
         Map<Long, Stat> all = scan();
         Set<Long> liveSessions = new HashSet<>();
-        for (Stat s : all.values()) if (!s.dead) liveSessions.add(s.session);
-        for (long l : endedLeaders) if (!all.containsKey(l) && liveSessions.contains(l)) result.add(l);
+        Set<String> liveCookies = new HashSet<>();
+        Set<String> wanted = cookies(ended);
+        for (Stat s : all.values()) {
+            if (s.dead) continue;
+            liveSessions.add(s.session);
+            if (!wanted.isEmpty()) liveCookies.addAll(cookiesOf(s.pid, wanted));
+        }
+        for (Tree t : ended) {
+            boolean session = t.ownSession() && !all.containsKey(t.leader()) && liveSessions.contains(t.leader());
+            if (session || liveCookies.contains(t.cookie())) result.add(t);
+        }
         return result;
     }
 
-    /** Sends {@code signal} to the process groups of {@code leaders} and to each of {@code pids}. Errors for processes that are gone are ignored. */
-    static void signal(Signal signal, Collection<Long> leaders, Collection<Long> pids) {
+    /** Sends {@code signal} to the process groups of trees that lead a session, and to each of {@code pids}. Errors for processes that are gone are ignored. */
+    static void signal(Signal signal, Collection<Tree> trees, Collection<Long> pids) {
         List<String> cmd = new ArrayList<>();
         cmd.add(KILL);
         cmd.add("-" + signal.number());
         cmd.add("--");
-        for (long l : leaders) cmd.add("-" + l);
-        for (long p : pids) if (!leaders.contains(p)) cmd.add(Long.toString(p));
+        Set<Long> groups = new HashSet<>();
+        for (Tree t : trees) {
+            if (t.ownSession() && groups.add(t.leader())) cmd.add("-" + t.leader());
+        }
+        for (long p : pids) if (!groups.contains(p)) cmd.add(Long.toString(p));
         if (cmd.size() == 3) return;
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -117,23 +161,23 @@ final class ProcessTree {
      * TERM to every tree, then KILL to whatever is left after {@code grace}. Returns when all members are gone
      * (or after a bounded number of KILL rounds).
      */
-    static void terminate(Collection<Long> leaders, Duration grace) {
-        Set<Long> known = members(leaders, Set.of());
-        signal(Signal.TERM, leaders, known);
+    static void terminate(Collection<Tree> trees, Duration grace) {
+        Set<Long> known = members(trees, Set.of());
+        signal(Signal.TERM, trees, known);
         long deadline = System.nanoTime() + Math.min(LocalProcess.nanos(grace), Long.MAX_VALUE / 4);
         long pause = 5;
         while (System.nanoTime() < deadline) {
-            Set<Long> alive = members(leaders, known);
+            Set<Long> alive = members(trees, known);
             if (alive.isEmpty()) return;
             known.addAll(alive);
             sleep(Math.min(pause, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
             pause = Math.min(pause * 2, 50);
         }
         for (int round = 0; round < 100; round++) {
-            Set<Long> alive = members(leaders, known);
+            Set<Long> alive = members(trees, known);
             if (alive.isEmpty()) return;
             known.addAll(alive);
-            signal(Signal.KILL, leaders, alive);
+            signal(Signal.KILL, trees, alive);
             sleep(10);
         }
     }
@@ -144,6 +188,44 @@ final class ProcessTree {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static Set<String> cookies(Collection<Tree> trees) {
+        Set<String> cookies = new HashSet<>();
+        for (Tree t : trees) if (t.cookie() != null) cookies.add(t.cookie());
+        return cookies;
+    }
+
+    private static boolean carriesCookie(long pid, Set<String> cookies) {
+        return !cookies.isEmpty() && !cookiesOf(pid, cookies).isEmpty();
+    }
+
+    /** Which of {@code wanted} process {@code pid} carries in its environment (none if it is not ours to read). */
+    private static List<String> cookiesOf(long pid, Set<String> wanted) {
+        byte[] env;
+        try {
+            env = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
+        } catch (IOException | RuntimeException e) {
+            return List.of(); // another user's process, or gone
+        }
+        for (int start = 0; start < env.length; ) {
+            int end = start;
+            while (end < env.length && env[end] != 0) end++;
+            if (startsWith(env, start, end, COOKIE_PREFIX)) {
+                String value = new String(env, start + COOKIE_PREFIX.length, end - start - COOKIE_PREFIX.length, StandardCharsets.UTF_8);
+                List<String> found = new ArrayList<>();
+                for (String c : value.split(" ")) if (wanted.contains(c)) found.add(c);
+                return found;
+            }
+            start = end + 1;
+        }
+        return List.of();
+    }
+
+    private static boolean startsWith(byte[] b, int from, int to, byte[] prefix) {
+        if (to - from < prefix.length) return false;
+        for (int i = 0; i < prefix.length; i++) if (b[from + i] != prefix[i]) return false;
+        return true;
     }
 
     private static Map<Long, Stat> scan() {
