@@ -15,10 +15,10 @@ ROOT = os.environ.get("JBOX_ROOT") or os.path.abspath(os.path.join(os.path.dirna
 JAR = os.path.join(ROOT, "kernel", "target", "jbox.jar")
 
 
-def install_kernelspec(extra_env=None):
+def install_kernelspec(extra_env=None, install_args=()):
     """Installs the kernelspec under a fresh temp prefix; returns (prefix, env for Jupyter tools)."""
     prefix = tempfile.mkdtemp(prefix="jbox-magics-")
-    subprocess.run(["java", "-cp", JAR, "dev.jbox.kernel.install.InstallMain", "install", "--prefix", prefix],
+    subprocess.run(["java", "-cp", JAR, "dev.jbox.kernel.install.InstallMain", "install", "--prefix", prefix] + list(install_args),
                    check=True, stdout=subprocess.DEVNULL)
     env = dict(os.environ)
     env["JUPYTER_PATH"] = os.path.join(prefix, "share", "jupyter")
@@ -32,8 +32,8 @@ def install_kernelspec(extra_env=None):
 class Kernel:
     """One running jbox kernel with a blocking client and an IOPub collector thread."""
 
-    def __init__(self, extra_env=None, cwd=None):
-        self.prefix, env = install_kernelspec(extra_env)
+    def __init__(self, extra_env=None, cwd=None, install_args=()):
+        self.prefix, env = install_kernelspec(extra_env, install_args)
         for k in ("JUPYTER_PATH", "JUPYTER_DATA_DIR", "JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR"):
             os.environ[k] = env[k]
         self.km = KernelManager(kernel_name="jbox")

@@ -17,7 +17,8 @@ final class EvaluatorFactory {
     private EvaluatorFactory() {
     }
 
+    /** The sandbox of the magics is chosen by {@code JBOX_SANDBOX} (see {@code SandboxChoice}). */
     static Evaluator create() {
-        return new MagicEvaluator(new JShellEvaluator(STARTUP));
+        return MagicEvaluator.fromEnvironment(new JShellEvaluator(STARTUP), System.getenv());
     }
 }

@@ -62,6 +62,9 @@ public final class InstallMain implements Callable<Integer> {
     @Option(names = "--jvm-opt", paramLabel = "OPT", description = "extra JVM option (repeatable)")
     List<String> jvmOpts = new ArrayList<>();
 
+    @Option(names = "--env", paramLabel = "K=V", description = "environment variable of the kernel, e.g. JBOX_SANDBOX=http://host:49983 (repeatable)")
+    Map<String, String> env = new LinkedHashMap<>();
+
     @Option(names = "--no-cds", description = "do not generate the class-data archive (slower startup)")
     boolean noCds;
 
@@ -126,7 +129,7 @@ public final class InstallMain implements Callable<Integer> {
         spec.put("display_name", displayName != null ? displayName : "jbox".equals(name) ? "Java (jbox)" : "Java (jbox, " + name + ")");
         spec.put("language", "java");
         spec.put("interrupt_mode", "message");
-        spec.put("env", Map.of());
+        spec.put("env", env);
         spec.put("metadata", Map.of("debugger", false));
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("kernel.json").toFile(), spec);
         System.out.println("installed kernelspec " + name + " in " + dir);

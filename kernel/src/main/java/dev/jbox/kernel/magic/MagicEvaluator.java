@@ -11,6 +11,7 @@ import dev.jbox.kernel.eval.Evaluator;
 import dev.jbox.kernel.eval.Inspection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -44,8 +45,34 @@ public final class MagicEvaluator implements Evaluator {
     }
 
     public MagicEvaluator(Evaluator delegate, Supplier<Sandbox> sandboxFactory) {
+        this(delegate, new MagicSession(sandboxFactory));
+    }
+
+    /** Wraps {@code delegate}; processes run in the sandbox {@code choice} describes, opened on first use. */
+    public MagicEvaluator(Evaluator delegate, SandboxChoice choice) {
+        this(delegate, new MagicSession(choice));
+    }
+
+    /**
+     * The kernel's evaluator: the sandbox is chosen by {@code JBOX_SANDBOX} in {@code env}. A bad setting does not
+     * stop the kernel: it is logged, and each magic that needs the sandbox says what is wrong until
+     * {@code %sandbox} chooses another.
+     */
+    public static MagicEvaluator fromEnvironment(Evaluator delegate, Map<String, String> env) {
+        try {
+            return new MagicEvaluator(delegate, SandboxChoice.fromEnv(env));
+        } catch (IllegalArgumentException e) {
+            String problem = e.getMessage() + "; fix it and restart, or choose with %sandbox local|connect URL|e2b";
+            System.getLogger("jbox.sandbox").log(System.Logger.Level.WARNING, problem);
+            return new MagicEvaluator(delegate, () -> {
+                throw MagicException.failed(problem);
+            });
+        }
+    }
+
+    private MagicEvaluator(Evaluator delegate, MagicSession session) {
         this.delegate = delegate;
-        this.session = new MagicSession(sandboxFactory);
+        this.session = session;
         this.splitter = new CellSplitter(this::javaComplete);
         SessionApi.bind(session);
     }

@@ -24,7 +24,10 @@ public final class MagicSession implements AutoCloseable {
     /** Default per-cell output rate: 256 KB/s. */
     public static final long DEFAULT_RATE = 256 * 1024;
 
-    private final Supplier<Sandbox> sandboxFactory;
+    private static final System.Logger LOG = System.getLogger("jbox.sandbox");
+
+    private volatile Supplier<Sandbox> sandboxFactory;
+    private volatile SandboxChoice choice; // null when a test gave a plain factory: treated like local
     private volatile Sandbox sandbox;
     private final Map<String, String> env = Collections.synchronizedMap(new LinkedHashMap<>());
     private volatile long rateLimit;
@@ -36,6 +39,13 @@ public final class MagicSession implements AutoCloseable {
     private volatile boolean foregroundActive;
     private volatile boolean interruptRequested;
     private volatile boolean closed;
+
+    /** A session whose sandbox comes from {@code choice}, opened on first use. */
+    public MagicSession(SandboxChoice choice) {
+        this((Supplier<Sandbox>) null);
+        this.choice = choice;
+        this.sandboxFactory = () -> choice.open(this::notice);
+    }
 
     public MagicSession(Supplier<Sandbox> sandboxFactory) {
         this.sandboxFactory = sandboxFactory;
@@ -64,6 +74,60 @@ public final class MagicSession implements AutoCloseable {
 
     boolean sandboxStarted() {
         return sandbox != null;
+    }
+
+    /** How the session's sandbox was chosen, or null if it was given as a plain factory. */
+    SandboxChoice choice() {
+        return choice;
+    }
+
+    /**
+     * Switches to the sandbox {@code next} describes, opening it now so that a bad URL or token is reported here.
+     * The current sandbox is closed: processes of a local one are killed, which needs {@code force} while some
+     * still run; an agent keeps its processes (they are found again by switching back). On any failure the
+     * current sandbox stays as it was.
+     */
+    String switchTo(SandboxChoice next, boolean force) {
+        Sandbox old;
+        SandboxChoice oldChoice;
+        synchronized (this) {
+            if (closed) throw new IllegalStateException("the session is closed");
+            old = sandbox;
+            oldChoice = choice;
+        }
+        boolean oldKills = oldChoice == null || oldChoice.killsOnClose();
+        if (old != null && oldKills && !force) {
+            List<String> running = old.commands().list().stream().filter(p -> !p.state().isFinal()).map(ProcessInfo::id).toList();
+            if (!running.isEmpty()) {
+                throw MagicException.failed("%sandbox: " + running.size() + " process" + (running.size() == 1 ? "" : "es")
+                        + " still run" + (running.size() == 1 ? "s" : "") + " in " + old.describe() + " (" + String.join(", ", tail(running))
+                        + ") and would be killed: %kill them first, or add --force");
+            }
+        }
+        Sandbox opened = next.open(this::notice);
+        synchronized (this) {
+            if (closed) {
+                opened.close();
+                throw new IllegalStateException("the session is closed");
+            }
+            sandbox = opened;
+            choice = next;
+            sandboxFactory = () -> next.open(this::notice);
+        }
+        if (old != null) letGo(old, oldKills, "detached: %sandbox switched to " + next.describe() + "; it keeps running on "
+                + old.describe());
+        return "sandbox: " + opened.describe() + (old == null ? "" : " (was " + old.describe()
+                + (oldKills ? "" : "; its processes keep running there") + ")");
+    }
+
+    /** A one-line notice of the sandbox (connection lost, restored): into the running cell, else the kernel log. */
+    void notice(String line) {
+        CellOutput out = current;
+        if (out != null) {
+            out.stream("stderr", line.endsWith("\n") ? line : line + "\n");
+        } else {
+            LOG.log(System.Logger.Level.WARNING, line);
+        }
     }
 
     /** Run options for a new command: the session environment plus the given ones. */
@@ -173,15 +237,28 @@ public final class MagicSession implements AutoCloseable {
             s = sandbox;
             sandbox = null;
         }
+        SandboxChoice c = choice;
+        if (s != null) letGo(s, c == null || c.killsOnClose(), "detached: the kernel stopped; it keeps running on " + s.describe()
+                + " (after a restart, %ps finds it)");
+        jobs.clear();
+        ticker.close();
+    }
+
+    /**
+     * Closes {@code sb} and the pumps of its {@code %bg} jobs. A sandbox that kills its processes does so first,
+     * so their panels show the final state; one that keeps them says so in their panels.
+     */
+    private void letGo(Sandbox sb, boolean kills, String detachNote) {
+        if (kills) sb.close(); // a local sandbox delivers the end of its processes to their pumps before it returns
         for (BackgroundJob j : jobs.values()) {
             try {
                 j.subscription().close();
+                if (!kills && !j.handle().state().isFinal()) j.panel().detach(detachNote);
             } catch (RuntimeException ignored) {
-                // closing anyway
+                // letting go anyway
             }
         }
         jobs.clear();
-        ticker.close();
-        if (s != null) s.close();
+        if (!kills) sb.close();
     }
 }

@@ -2,24 +2,128 @@ package dev.jbox.kernel.magic;
 
 import dev.jbox.client.ProcessInfo;
 import dev.jbox.client.Sandbox;
+import dev.jbox.client.SandboxException;
+import dev.jbox.client.remote.E2bOptions;
 import dev.jbox.kernel.display.MimeBundle;
 import dev.jbox.kernel.eval.EvalResult;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "%sandbox", description = {"Shows the session's sandbox: backend, working directory, process counts."})
+@Command(name = "%sandbox", sortOptions = false,
+        description = {"Shows the session's sandbox, or switches it: to this machine, to a jbox agent (or any envd),",
+                "or to a new E2B-compatible cloud sandbox (E2B, Novita).",
+                "Switching away from a local sandbox kills its processes (add --force while some run);",
+                "an agent keeps them, also across kernel restarts: %ps, %logs and %wait find them again.",
+                "At startup the kernel reads JBOX_SANDBOX (local, an agent URL, or e2b) and JBOX_SANDBOX_TOKEN(_FILE).",
+                "Example: %%sandbox connect http://127.0.0.1:49983 --token-file ~/.jbox-token",
+                "         %%sandbox e2b --template base --timeout 30m    %%sandbox local"})
 final class SandboxMagic extends MagicBase implements MagicCommand {
+
+    @Parameters(paramLabel = "WHERE", arity = "0..2", description = "local | connect URL | e2b (nothing: show the current one).")
+    List<String> where = new ArrayList<>();
+
+    @Option(names = "--token", paramLabel = "T", description = "connect: the agent's access token (prefer --token-file: a cell's text is kept in history).")
+    String token;
+
+    @Option(names = "--token-file", paramLabel = "F", description = "connect: read the token from this file.")
+    String tokenFile;
+
+    @Option(names = "--template", paramLabel = "T", description = "e2b: the template to start (default base).")
+    String template;
+
+    @Option(names = "--domain", paramLabel = "D", description = "e2b: the provider's domain (default E2B_DOMAIN or e2b.app; Novita: sandbox.novita.ai).")
+    String domain;
+
+    @Option(names = "--timeout", paramLabel = "DUR", description = "e2b: the provider ends the sandbox after this long (default 5m).")
+    String timeout;
+
+    @Option(names = "--keep", description = "e2b: leave the cloud sandbox running when the session ends or switches.")
+    boolean keep;
+
+    @Option(names = "--force", description = "Switch even though processes of a local sandbox still run (they are killed).")
+    boolean force;
 
     @Override
     public EvalResult run(MagicContext ctx) {
-        Sandbox sb = ctx.session().sandbox();
+        if (where.isEmpty()) {
+            if (token != null || tokenFile != null || template != null || domain != null || timeout != null || keep || force) {
+                throw MagicException.usage("%sandbox: options need a target: local, connect URL or e2b; see %sandbox --help");
+            }
+            return EvalResult.ok(MimeBundle.text(show(ctx.session())));
+        }
+        SandboxChoice next = choice();
+        try {
+            return EvalResult.ok(MimeBundle.text(ctx.session().switchTo(next, force)));
+        } catch (SandboxException e) {
+            throw MagicException.failed("%sandbox: " + e.getMessage() + " (still on " + current(ctx.session()) + ")");
+        }
+    }
+
+    private SandboxChoice choice() {
+        String kind = where.get(0);
+        boolean connectOptions = token != null || tokenFile != null;
+        boolean e2bOptions = template != null || domain != null || timeout != null || keep;
+        switch (kind) {
+            case "local" -> {
+                refuse(where.size() > 1, "%sandbox local takes no URL");
+                refuse(connectOptions || e2bOptions, "%sandbox local takes no --token, --token-file, --template, --domain, --timeout or --keep");
+                return SandboxChoice.local();
+            }
+            case "connect" -> {
+                refuse(where.size() < 2, "%sandbox connect needs the agent's URL, e.g. %sandbox connect http://127.0.0.1:49983 --token-file F");
+                refuse(e2bOptions, "--template, --domain, --timeout and --keep are for %sandbox e2b");
+                refuse(token != null && tokenFile != null, "give --token or --token-file, not both");
+                try {
+                    String t = SandboxChoice.token(token, tokenFile, "--token-file");
+                    if (t == null) { // none given: the kernel's own setting, as at startup
+                        Map<String, String> env = System.getenv();
+                        t = SandboxChoice.token(env.get(SandboxChoice.ENV_TOKEN), env.get(SandboxChoice.ENV_TOKEN_FILE), SandboxChoice.ENV_TOKEN_FILE);
+                    }
+                    return SandboxChoice.connect(where.get(1), t);
+                } catch (IllegalArgumentException e) {
+                    throw MagicException.usage("%sandbox connect: " + e.getMessage());
+                }
+            }
+            case "e2b" -> {
+                refuse(where.size() > 1, "%sandbox e2b takes no URL (the provider's API creates the sandbox; see --domain)");
+                refuse(connectOptions, "--token and --token-file are for %sandbox connect (e2b uses E2B_API_KEY)");
+                Duration d = null;
+                if (timeout != null) {
+                    try {
+                        d = Durations.parse(timeout);
+                    } catch (IllegalArgumentException e) {
+                        throw MagicException.usage("%sandbox e2b: --timeout: " + e.getMessage());
+                    }
+                }
+                return SandboxChoice.e2b(SandboxChoice.e2bOptions(E2bOptions.fromEnv(), template, domain, d, keep));
+            }
+            default -> throw MagicException.usage("%sandbox: unknown target '" + kind + "': use local, connect URL or e2b");
+        }
+    }
+
+    private static void refuse(boolean bad, String message) {
+        if (bad) throw MagicException.usage(message);
+    }
+
+    private static String current(MagicSession session) {
+        SandboxChoice c = session.choice();
+        return c == null ? "the current sandbox" : c.describe();
+    }
+
+    private static String show(MagicSession session) {
+        Sandbox sb = session.sandbox();
         List<ProcessInfo> all = sb.commands().list();
         long running = all.stream().filter(p -> !p.state().isFinal()).count();
-        String text = "sandbox: " + sb.describe() + "\n"
-                + "working directory: " + System.getProperty("user.dir") + "\n"
-                + "processes: " + running + " running, " + (all.size() - running) + " ended\n"
-                + "output rate limit: " + rate(ctx.session().rateLimit()) + " per cell";
-        return EvalResult.ok(MimeBundle.text(text));
+        SandboxChoice c = session.choice();
+        String onEnd = c == null || c.killsOnClose() ? "killed when the session ends" : "kept running when the session ends";
+        return "sandbox: " + sb.describe() + "\n"
+                + "processes: " + running + " running, " + (all.size() - running) + " ended (" + onEnd + ")\n"
+                + "output rate limit: " + rate(session.rateLimit()) + " per cell";
     }
 
     static String rate(long r) {

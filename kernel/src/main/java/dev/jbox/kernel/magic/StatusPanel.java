@@ -59,6 +59,25 @@ final class StatusPanel implements Ticker.Tickable {
         send(render(handle.info(), Instant.now()), System.nanoTime());
     }
 
+    /**
+     * The last refresh when the session lets go of a process that goes on running elsewhere (an agent keeps it
+     * across kernel restarts): says so, instead of showing "running" forever.
+     */
+    synchronized void detach(String why) {
+        if (done) return;
+        done = true;
+        ProcessInfo info;
+        try {
+            info = handle.info();
+        } catch (RuntimeException e) {
+            return; // the sandbox is unreachable: nothing better to show than the last state
+        }
+        MimeBundle b = render(info, Instant.now());
+        String plain = b.data().get("text/plain") + " · " + why;
+        String html = ((String) b.data().get("text/html")).replace("</div>", " · <i>" + Html.escape(why) + "</i></div>");
+        send(MimeBundle.text(plain).with("text/html", html), System.nanoTime());
+    }
+
     private void send(MimeBundle b, long nowNanos) {
         String text = (String) b.data().get("text/plain");
         if (text.equals(lastText)) return;

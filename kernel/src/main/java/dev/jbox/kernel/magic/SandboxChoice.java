@@ -1,0 +1,137 @@
+package dev.jbox.kernel.magic;
+
+import dev.jbox.client.Sandbox;
+import dev.jbox.client.SandboxException;
+import dev.jbox.client.remote.E2bOptions;
+import dev.jbox.client.remote.RemoteOptions;
+import dev.jbox.client.remote.RemoteSandbox;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Which sandbox a kernel session runs its commands in: this machine, a {@code jbox agent} (or any envd), or a
+ * new E2B-compatible cloud sandbox. Chosen at startup by {@code JBOX_SANDBOX} and switched by {@code %sandbox}.
+ *
+ * <pre>{@code
+ * SandboxChoice c = SandboxChoice.fromEnv(Map.of("JBOX_SANDBOX", "http://127.0.0.1:49983", "JBOX_SANDBOX_TOKEN", t));
+ * Sandbox sb = c.open(System.err::println);
+ * }</pre>
+ *
+ * <p>What closing the session does differs on purpose: a local sandbox kills its processes (nothing may outlive
+ * the kernel on this machine); an agent keeps them, so that after a kernel restart {@code %ps}, {@code %logs} and
+ * {@code %wait} find them again; an E2B sandbox is deleted unless {@code keep} is set.
+ *
+ * @param kind  local, connect or e2b
+ * @param url   the agent's URL (connect only)
+ * @param token the agent's access token (connect only; never shown)
+ * @param e2b   the provider options (e2b only)
+ */
+public record SandboxChoice(Kind kind, String url, String token, E2bOptions e2b) {
+
+    /** The three backends. */
+    public enum Kind { LOCAL, CONNECT, E2B }
+
+    public static final String ENV = "JBOX_SANDBOX";
+    public static final String ENV_TOKEN = "JBOX_SANDBOX_TOKEN";
+    public static final String ENV_TOKEN_FILE = "JBOX_SANDBOX_TOKEN_FILE";
+
+    public static SandboxChoice local() {
+        return new SandboxChoice(Kind.LOCAL, null, null, null);
+    }
+
+    public static SandboxChoice connect(String url, String token) {
+        if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
+            throw new IllegalArgumentException("bad agent URL '" + url + "': expected http://host:port or https://...");
+        }
+        return new SandboxChoice(Kind.CONNECT, url, token, null);
+    }
+
+    public static SandboxChoice e2b(E2bOptions options) {
+        return new SandboxChoice(Kind.E2B, null, null, options);
+    }
+
+    /**
+     * From the kernel's environment: {@code JBOX_SANDBOX} is {@code local} (or unset), an agent URL (token from
+     * {@code JBOX_SANDBOX_TOKEN} or the file named by {@code JBOX_SANDBOX_TOKEN_FILE}), or {@code e2b} (the
+     * provider settings from {@code E2B_API_KEY}, {@code E2B_DOMAIN}, see {@link E2bOptions#fromEnv()}).
+     *
+     * @throws IllegalArgumentException with one line saying what is wrong
+     */
+    public static SandboxChoice fromEnv(Map<String, String> env) {
+        String value = env.get(ENV);
+        if (value == null || value.isBlank() || value.strip().equals("local")) return local();
+        value = value.strip();
+        if (value.equals("e2b")) return e2b(E2bOptions.fromEnv());
+        if (value.startsWith("connect ")) value = value.substring("connect ".length()).strip();
+        if (value.startsWith("http://") || value.startsWith("https://")) {
+            return connect(value, token(env.get(ENV_TOKEN), env.get(ENV_TOKEN_FILE), ENV_TOKEN_FILE));
+        }
+        throw new IllegalArgumentException(ENV + "='" + value + "' is not local, e2b or an agent URL (http://host:port)");
+    }
+
+    /** The token given directly, else read from {@code file} (trimmed), else null. */
+    static String token(String token, String file, String fileOption) {
+        if (token != null && !token.isBlank()) return token.strip();
+        if (file == null || file.isBlank()) return null;
+        if (file.startsWith("~/")) file = System.getProperty("user.home") + file.substring(1);
+        try {
+            String t = Files.readString(Path.of(file)).strip();
+            if (t.isEmpty()) throw new IllegalArgumentException(fileOption + " " + file + " is empty");
+            return t;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + fileOption + " " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Opens the sandbox; {@code notices} gets the one-line notices of a remote connection (lost, restored). */
+    public Sandbox open(Consumer<String> notices) {
+        return switch (kind) {
+            case LOCAL -> Sandbox.local();
+            case CONNECT -> RemoteSandbox.connect(url, token, remoteOptions(RemoteOptions.defaults(), notices));
+            case E2B -> {
+                if (e2b.apiKey() == null || e2b.apiKey().isBlank()) {
+                    throw new SandboxException("no E2B API key: set E2B_API_KEY in the kernel's environment");
+                }
+                yield Sandbox.e2b(e2b.remote(remoteOptions(e2b.remote(), notices)));
+            }
+        };
+    }
+
+    private static RemoteOptions remoteOptions(RemoteOptions base, Consumer<String> notices) {
+        // The agent keeps the session's processes when the kernel goes: a restarted kernel finds them again.
+        return base.killOnClose(false).notices(notices);
+    }
+
+    /** Whether closing the sandbox ends the processes it runs. */
+    public boolean killsOnClose() {
+        return kind == Kind.LOCAL || (kind == Kind.E2B && !e2b.keep());
+    }
+
+    /** One line for the user, without secrets. */
+    public String describe() {
+        return switch (kind) {
+            case LOCAL -> "local";
+            case CONNECT -> "agent " + url + (token == null ? " (no token)" : "");
+            case E2B -> "e2b (domain " + e2b.domain() + ", template " + e2b.template() + ", timeout "
+                    + Durations.format(e2b.timeout()) + (e2b.keep() ? ", kept after the session" : "") + ")";
+        };
+    }
+
+    /** E2B options with the given overrides (null: keep the default). */
+    static E2bOptions e2bOptions(E2bOptions base, String template, String domain, Duration timeout, boolean keep) {
+        E2bOptions o = base;
+        if (template != null) o = o.template(template);
+        if (domain != null) o = o.domain(domain);
+        if (timeout != null) o = o.timeout(timeout);
+        return o.keep(keep || o.keep());
+    }
+
+    @Override
+    public String toString() {
+        return "SandboxChoice[" + describe() + "]"; // the record's default would print the token
+    }
+}
