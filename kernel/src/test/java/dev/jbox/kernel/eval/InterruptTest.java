@@ -18,14 +18,17 @@ class InterruptTest {
 
     private final JShellEvaluator ev = SharedEvaluator.get();
 
-    /** Runs {@code code} after a start marker, interrupts it once the marker arrived, checks how long stopping took. */
+    /**
+     * Runs {@code code} (statements) in one snippet after a start marker, so the interrupt finds it running rather than
+     * before its snippet started; interrupts it once {@code blocking} holds and checks how long stopping took.
+     */
     private EvalResult interrupted(String code, RecordingCellOutput out) throws Exception {
         return interrupted(code, out, () -> out.stdout().contains("started"));
     }
 
     private EvalResult interrupted(String code, RecordingCellOutput out, BooleanSupplier blocking) throws Exception {
         CompletableFuture<EvalResult> result = CompletableFuture.supplyAsync(
-                () -> ev.evaluate("System.out.println(\"started\");\n" + code, out));
+                () -> ev.evaluate("{ System.out.println(\"started\");\n" + code + "\n}", out));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!blocking.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, "the cell did not start");
@@ -84,7 +87,7 @@ class InterruptTest {
     @Test
     void interruptStopsABlockingStdinRead() throws Exception {
         RecordingCellOutput out = new RecordingCellOutput();
-        EvalResult r = interrupted("new Scanner(System.in).nextLine()", out, () -> !out.prompts().isEmpty());
+        EvalResult r = interrupted("new Scanner(System.in).nextLine();", out, () -> !out.prompts().isEmpty());
         assertEquals("Interrupted", r.error().ename());
         assertEquals(1, out.prompts().size());
         assertEquals("3", value("1 + 2"));
