@@ -102,6 +102,28 @@ class InterruptTest {
     }
 
     @Test
+    void interruptStopsOnlyTheRunningCellNotBackgroundThreadsOfEarlierCells() throws Exception {
+        RecordingCellOutput background = new RecordingCellOutput();
+        assertEquals(null, ev.evaluate("""
+                var spinning = new java.util.concurrent.atomic.AtomicBoolean(true);
+                var ticks = new java.util.concurrent.atomic.AtomicLong();
+                Thread spinner = new Thread(() -> { while (spinning.get()) { ticks.incrementAndGet(); Thread.yield(); } });
+                spinner.setDaemon(true);
+                spinner.start();""", background).error());
+        try {
+            EvalResult r = interrupted("while (true) {}", new RecordingCellOutput());
+            assertEquals("Interrupted", r.error().ename());
+            assertEquals("true", value("spinner.isAlive()"), () -> "the background thread died: " + background.stderr());
+            long before = Long.parseLong(value("ticks.get()"));
+            Thread.sleep(50);
+            assertTrue(Long.parseLong(value("ticks.get()")) > before, "the background thread stopped working");
+            assertEquals("", background.stderr());
+        } finally {
+            ev.evaluate("spinning.set(false);\nspinner.join(5000);", new RecordingCellOutput());
+        }
+    }
+
+    @Test
     void interruptWithNothingRunningDoesNotAffectTheNextCell() {
         ev.interrupt();
         assertEquals("4", value("2 + 2"));
