@@ -173,6 +173,14 @@ class DisplayTest {
     }
 
     @Test
+    void anErrorInsideTheDisplayApiShowsTheUsersLineNotTheKernelsFrames() {
+        EvalResult r = ev.evaluate("int before = 1;\nimage(new byte[] {1, 2})", new RecordingCellOutput());
+        assertEquals("java.lang.IllegalArgumentException", r.error().ename());
+        assertTrue(r.error().evalue().contains("not a PNG, JPEG, GIF or SVG image"), r.error().evalue());
+        assertEquals(List.of("java.lang.IllegalArgumentException: " + r.error().evalue(), "    at (line 2)"), r.error().traceback());
+    }
+
+    @Test
     void displayOutsideACellIsAClearError() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Display.display("x"));
         assertTrue(e.getMessage().contains("no notebook cell"), e.getMessage());

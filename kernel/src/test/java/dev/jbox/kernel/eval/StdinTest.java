@@ -1,6 +1,7 @@
 package dev.jbox.kernel.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,5 +44,8 @@ class StdinTest {
         EvalResult r = ev.evaluate("new Scanner(System.in).nextLine()", new RecordingCellOutput(false));
         assertEquals("dev.jbox.kernel.display.StdinNotAllowedException", r.error().ename());
         assertTrue(r.error().evalue().contains("allow_stdin is false"), r.error().evalue());
+        String tb = String.join("\n", r.error().traceback());
+        assertFalse(tb.contains("dev.jbox.kernel.eval") || tb.contains("RecordingCellOutput"), "kernel frames shown: " + tb);
+        assertTrue(tb.endsWith("    at (line 1)"), tb);
     }
 }
