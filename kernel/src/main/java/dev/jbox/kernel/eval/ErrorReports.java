@@ -108,11 +108,18 @@ final class ErrorReports {
             }
         }
         for (int i = 0; i <= last; i++) {
-            out.add("    at " + frame(frames[i], locations));
+            if (!isKernelFrame(frames[i])) {
+                out.add("    at " + frame(frames[i], locations));
+            }
         }
         if (e.getCause() instanceof EvalException cause && cause != e) {
             appendTrace(out, cause, locations, "Caused by: ");
         }
+    }
+
+    /** The kernel's own frames (display API, stdin plumbing) above the user's call: noise to the user. */
+    private static boolean isKernelFrame(StackTraceElement f) {
+        return f.getClassName() != null && f.getClassName().startsWith("dev.jbox.kernel.");
     }
 
     /** Frames of notebook code: JShell names their file "#id" (the snippet id). */

@@ -19,7 +19,8 @@ import jdk.jshell.spi.ExecutionEnv;
  *
  * <p>Stopping: the running snippet thread is interrupted at once (ends sleeps, waits, stdin reads); if it is still
  * alive after {@link #ESCALATE_AFTER_MILLIS}, it is forced: on JDKs whose {@link LocalExecutionControl} weaves stop
- * checks into snippet bytecode (JDK 22+), by raising that check's flag; on older JDKs with {@code Thread.stop}.
+ * checks into snippet bytecode (JDK 22+), by raising that check's flag for that thread only (see
+ * {@link TargetedStopCheck}); on older JDKs with {@code Thread.stop}.
  */
 final class InProcessExecution extends LocalExecutionControl {
 
@@ -34,6 +35,7 @@ final class InProcessExecution extends LocalExecutionControl {
     private volatile Object lastValue = NO_VALUE;
     private boolean stopHookReady;
     private Field stopCheckFlag;
+    private Field stopCheckTarget;
 
     InProcessExecution(SnippetLoader loader) {
         super(loader);
@@ -149,7 +151,7 @@ final class InProcessExecution extends LocalExecutionControl {
             }
         } finally {
             if (forced) {
-                setStopCheck(false); // background threads of earlier cells must not die of a stale flag
+                setStopCheck(null); // background threads of earlier cells must not die of a stale flag
             }
         }
     }
@@ -157,7 +159,7 @@ final class InProcessExecution extends LocalExecutionControl {
     @SuppressWarnings({"deprecation", "removal"})
     private void force(Thread t) {
         if (stopCheckFlag != null) {
-            setStopCheck(true);
+            setStopCheck(t);
             return;
         }
         try {
@@ -167,10 +169,17 @@ final class InProcessExecution extends LocalExecutionControl {
         }
     }
 
-    private void setStopCheck(boolean value) {
+    /** Raises the woven stop check for {@code target} (only it stops, see {@link TargetedStopCheck}), or lowers it for null. */
+    private void setStopCheck(Thread target) {
         if (stopCheckFlag != null) {
             try {
-                stopCheckFlag.setBoolean(null, value);
+                if (stopCheckTarget != null && target != null) {
+                    stopCheckTarget.set(null, target);
+                }
+                stopCheckFlag.setBoolean(null, target != null);
+                if (stopCheckTarget != null && target == null) {
+                    stopCheckTarget.set(null, null);
+                }
             } catch (IllegalAccessException e) {
                 StdStreams.kernelErr().println("jbox: cannot set the stop check: " + e);
             }
@@ -190,9 +199,20 @@ final class InProcessExecution extends LocalExecutionControl {
         noop.setAccessible(true);
         super.invoke(noop);
         try {
-            stopCheckFlag = findClass("REPL.$Cancel$").getField("allStop");
+            Class<?> cancel = findClass(TargetedStopCheck.CLASS_NAME);
+            stopCheckFlag = cancel.getField("allStop");
+            stopCheckTarget = targetField(cancel);
         } catch (ClassNotFoundException | NoSuchFieldException e) {
             stopCheckFlag = null; // JDK without woven stop checks: Thread.stop works there
+        }
+    }
+
+    /** The target field of {@link TargetedStopCheck}'s class; null if the JDK's own class is in use. */
+    private static Field targetField(Class<?> cancel) {
+        try {
+            return cancel.getField("target");
+        } catch (NoSuchFieldException e) {
+            return null;
         }
     }
 

@@ -177,7 +177,8 @@ public final class JShellEvaluator implements Evaluator {
             }
             boolean complete = info.completeness().isComplete() && info.source() != null;
             // An incomplete or unknown rest is compiled as it is: the compiler says best what is wrong with it.
-            String source = complete ? info.source() : remaining.strip();
+            // JShell's source keeps the whitespace before the snippet; without it, line numbers count from the code.
+            String source = complete ? info.source().stripLeading() : remaining.strip();
             String rest = complete ? info.remaining() : "";
             int firstLine = lineOf(code, startOf(code, source, consumed));
             value = null;
