@@ -193,4 +193,65 @@ class JShellEvaluatorTest {
         assertEquals("36", text(ev.evaluateExpression("ue * ue", new RecordingCellOutput())));
         assertEquals("CompileError", ev.evaluateExpression("ue +", new RecordingCellOutput()).error().ename());
     }
+
+    @Test
+    void expressionCellsDoNotPileUpSnippetsThatSlowDownLaterCells() {
+        run("int pile = 0;");
+        for (int i = 0; i < 5; i++) {
+            text(run("pile + " + i)); // the first ones may define the value variable
+        }
+        long before = ev.activeSnippets();
+        for (int i = 0; i < 40; i++) {
+            assertEquals(Integer.toString(i + 1), text(run("pile + 1 + " + i)));
+        }
+        assertEquals(before, ev.activeSnippets(), "40 expression cells added no active snippet");
+    }
+
+    @Test
+    void expressionValuesOfEveryKindShowAsBefore() {
+        assertEquals("'c'", text(run("'c'")));
+        assertEquals("2.5", text(run("5 / 2.0")));
+        assertEquals("3000000000", text(run("3_000_000_000L")));
+        assertEquals("2.0", text(run("2.0f")));
+        assertEquals("true", text(run("1 < 2")));
+        assertEquals("null", text(run("null")));
+        assertEquals("int[3] { 1, 2, 3 }", text(run("new int[] {1, 2, 3}")));
+        assertEquals("[1, 2]", text(run("List.of(1, 2)")));
+        assertEquals("2", text(run("1 + 1 // a trailing comment")));
+        assertEquals("3", text(run("1 +\n  2;")));
+        assertEquals("\"last\"", text(run("\"la\" + \"st\"")));
+        assertEquals("\"last\"", text(run(JShellEvaluator.VALUE_VARIABLE)), "the last value stays reachable");
+    }
+
+    @Test
+    void expressionsThatCannotBeAValueRunAsWritten() {
+        EvalResult unresolved = run("notDefinedAnywhere + 1");
+        assertNotNull(unresolved.error());
+        assertEquals("CompileError", unresolved.error().ename());
+        assertTrue(String.join("\n", unresolved.error().traceback()).contains("notDefinedAnywhere + 1"), unresolved.error().traceback().toString());
+        EvalResult lambda = run("x -> x");
+        assertNotNull(lambda.error(), "a lambda without a target type is an error, as in JShell");
+        RecordingCellOutput out = new RecordingCellOutput();
+        EvalResult voidCall = ev.evaluate("System.out.println(\"printed\")", out);
+        assertNull(voidCall.error());
+        assertNull(voidCall.value(), "a void call has no value");
+        assertEquals("printed\n", out.stdout());
+        EvalResult thrown = run("int boom() { throw new IllegalStateException(\"boom\"); }\n\nboom() + 1");
+        assertNotNull(thrown.error());
+        assertEquals("java.lang.IllegalStateException", thrown.error().ename());
+        assertTrue(String.join("\n", thrown.error().traceback()).contains("line 3"),
+                "the failing expression is named by its line: " + thrown.error().traceback());
+    }
+
+    @Test
+    void reRunCellsFollowRedefinitions() {
+        run("int flip() { return 1; }");
+        assertEquals("1", text(run("flip()")));
+        run("void flip() { }");
+        EvalResult nowVoid = run("flip()");
+        assertNull(nowVoid.error(), () -> "" + nowVoid.error());
+        assertNull(nowVoid.value(), "a void method has no value any more");
+        run("String flip() { return \"back\"; }");
+        assertEquals("\"back\"", text(run("flip()")));
+    }
 }
