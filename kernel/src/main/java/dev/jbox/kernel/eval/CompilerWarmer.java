@@ -3,6 +3,10 @@ package dev.jbox.kernel.eval;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import jdk.jshell.JShell;
 import jdk.jshell.SourceCodeAnalysis;
@@ -11,8 +15,8 @@ import jdk.jshell.SourceCodeAnalysis;
  * Gets the JIT to compile javac before the user needs it. A fresh kernel evaluates a trivial cell in about 17 ms;
  * after a few hundred evaluations the same cell takes 6 ms, because javac's own code has then been compiled by the
  * JIT. This runs those evaluations in a throwaway JShell of its own (nothing touches the user's session) on a
- * background thread after start-up, and steps aside while the user's session is busy, so a cell never waits for
- * it. It stops after {@link #ROUNDS} rounds or {@link #BUDGET_NANOS} of wall-clock time, whichever comes first;
+ * background thread after start-up, only while the user's session has been idle for {@link #QUIET_NANOS}, so
+ * that it never competes with a cell (or the burst of requests around one) for the CPU. It stops after {@link #ROUNDS} rounds or {@link #BUDGET_NANOS} of wall-clock time, whichever comes first;
  * {@code JBOX_WARMUP=0} turns it off.
  */
 final class CompilerWarmer implements Runnable {
@@ -28,10 +32,24 @@ final class CompilerWarmer implements Runnable {
     /** Declarations and a void call: the other kinds of snippets. */
     private static final String[] STATEMENTS = {"int w = %d;", "Thread.onSpinWait();"};
 
-    private final ReentrantLock userSession;
+    static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
-    CompilerWarmer(ReentrantLock userSession) {
+    private final ReentrantLock userSession;
+    private final AtomicLong lastUserActivity;
+    private final Iterable<String> classPath;
+    private final int rounds;
+    private final AtomicInteger evaluated = new AtomicInteger();
+
+    CompilerWarmer(ReentrantLock userSession, AtomicLong lastUserActivity, Iterable<String> classPath, int rounds) {
         this.userSession = userSession;
+        this.lastUserActivity = lastUserActivity;
+        this.classPath = classPath;
+        this.rounds = rounds;
+    }
+
+    /** Snippets evaluated so far (for tests). */
+    int evaluated() {
+        return evaluated.get();
     }
 
     static boolean enabled() {
@@ -39,11 +57,11 @@ final class CompilerWarmer implements Runnable {
     }
 
     /** Starts warming on a daemon thread. */
-    static void start(ReentrantLock userSession) {
+    static void start(ReentrantLock userSession, AtomicLong lastUserActivity, Iterable<String> classPath) {
         if (!enabled()) {
             return;
         }
-        Thread t = new Thread(new CompilerWarmer(userSession), "jbox-compiler-warmup");
+        Thread t = new Thread(new CompilerWarmer(userSession, lastUserActivity, classPath, ROUNDS), "jbox-compiler-warmup");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
@@ -53,9 +71,15 @@ final class CompilerWarmer implements Runnable {
     public void run() {
         long deadline = System.nanoTime() + BUDGET_NANOS;
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        try (JShell js = JShell.builder().executionEngine("local").in(InputStream.nullInputStream()).out(quiet).err(quiet).build()) {
+        // Set up like the user's session (same execution engine, same class path), so the JIT sees the same paths.
+        InProcessExecution execution = new InProcessExecution(new SnippetLoader(CompilerWarmer.class.getClassLoader()));
+        try (JShell js = JShell.builder().executionEngine(new InProcessExecution.Provider(execution), Map.of())
+                .in(InputStream.nullInputStream()).out(quiet).err(quiet).build()) {
+            for (String entry : classPath) {
+                js.addToClasspath(entry);
+            }
             SourceCodeAnalysis analysis = js.sourceCodeAnalysis();
-            for (int round = 0; round < ROUNDS && System.nanoTime() < deadline; round++) {
+            for (int round = 0; round < rounds && System.nanoTime() < deadline; round++) {
                 String n = Integer.toString(round);
                 for (String e : EXPRESSIONS) {
                     awaitIdleUser();
@@ -63,10 +87,12 @@ final class CompilerWarmer implements Runnable {
                     analysis.analyzeCompletion(expression);
                     analysis.sourceToSnippets(expression);
                     js.eval("Object $w = (" + expression + "\n);");
+                    evaluated.incrementAndGet();
                 }
                 for (String st : STATEMENTS) {
                     awaitIdleUser();
                     js.eval(st.replace("%d", n));
+                    evaluated.incrementAndGet();
                 }
                 if (round % 10 == 0) {
                     awaitIdleUser();
@@ -78,10 +104,10 @@ final class CompilerWarmer implements Runnable {
         }
     }
 
-    /** Waits while the user's session evaluates something: the warm-up must never slow a cell down. */
+    /** Waits until the user's session is quiet: the warm-up must never slow a cell down. */
     private void awaitIdleUser() throws InterruptedException {
-        while (userSession.isLocked()) {
-            Thread.sleep(20);
+        while (userSession.isLocked() || System.nanoTime() - lastUserActivity.get() < QUIET_NANOS) {
+            Thread.sleep(50);
         }
     }
 }

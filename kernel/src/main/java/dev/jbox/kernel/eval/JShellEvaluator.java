@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import jdk.jshell.DeclarationSnippet;
@@ -75,6 +76,8 @@ public final class JShellEvaluator implements Evaluator {
     private final SourceCodeAnalysis analysis;
     private final SnippetLocations locations = new SnippetLocations();
     private final ReentrantLock session = new ReentrantLock();
+    /** When the user's session was last used ({@link System#nanoTime()}), for {@link CompilerWarmer}. */
+    private final AtomicLong lastUse = new AtomicLong(System.nanoTime() - CompilerWarmer.QUIET_NANOS);
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile boolean interruptRequested;
     private long cellSerial;
@@ -136,7 +139,7 @@ public final class JShellEvaluator implements Evaluator {
             session.unlock();
             ready.countDown();
         }
-        CompilerWarmer.start(session);
+        CompilerWarmer.start(session, lastUse, classPath());
     }
 
     /** The kernel's class path (also in surefire and in a shaded jar), so cells can use dev.jbox classes. */
@@ -172,6 +175,7 @@ public final class JShellEvaluator implements Evaluator {
                 execution.endCell();
             }
         } finally {
+            lastUse.set(System.nanoTime());
             session.unlock();
         }
     }
@@ -374,6 +378,7 @@ public final class JShellEvaluator implements Evaluator {
         try {
             return jshell.snippets().filter(sn -> jshell.status(sn).isActive()).count();
         } finally {
+            lastUse.set(System.nanoTime());
             session.unlock();
         }
     }
@@ -401,6 +406,7 @@ public final class JShellEvaluator implements Evaluator {
             int from = anchor[0] < 0 ? cursor : start + anchor[0];
             return new Completion(matches.stream().distinct().collect(Collectors.toList()), from, cursor);
         } finally {
+            lastUse.set(System.nanoTime());
             session.unlock();
         }
     }
@@ -436,6 +442,7 @@ public final class JShellEvaluator implements Evaluator {
             }
             return docs.isEmpty() ? Optional.empty() : Optional.of(Javadocs.inspection(docs));
         } finally {
+            lastUse.set(System.nanoTime());
             session.unlock();
         }
     }
@@ -461,6 +468,7 @@ public final class JShellEvaluator implements Evaluator {
             }
             return Completeness.complete();
         } finally {
+            lastUse.set(System.nanoTime());
             session.unlock();
         }
     }
@@ -491,6 +499,7 @@ public final class JShellEvaluator implements Evaluator {
         try {
             jshell.close();
         } finally {
+            lastUse.set(System.nanoTime());
             session.unlock();
         }
     }
