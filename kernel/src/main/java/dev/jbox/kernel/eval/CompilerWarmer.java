@@ -16,8 +16,9 @@ import jdk.jshell.SourceCodeAnalysis;
  * after a few hundred evaluations the same cell takes 6 ms, because javac's own code has then been compiled by the
  * JIT. This runs those evaluations in a throwaway JShell of its own (nothing touches the user's session) on a
  * background thread after start-up, only while the user's session has been idle for {@link #QUIET_NANOS}, so
- * that it never competes with a cell (or the burst of requests around one) for the CPU. It stops after {@link #ROUNDS} rounds or {@link #BUDGET_NANOS} of wall-clock time, whichever comes first;
- * {@code JBOX_WARMUP=0} turns it off.
+ * that it never competes with a cell (or the burst of requests around one) for the CPU. It stops after
+ * {@link #ROUNDS} rounds or {@link #BUDGET_NANOS} of wall-clock time, whichever comes first; {@code JBOX_WARMUP=0}
+ * turns it off.
  */
 final class CompilerWarmer implements Runnable {
 
