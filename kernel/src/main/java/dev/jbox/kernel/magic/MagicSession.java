@@ -4,6 +4,7 @@ import dev.jbox.client.CommandHandle;
 import dev.jbox.client.ProcessInfo;
 import dev.jbox.client.RunOptions;
 import dev.jbox.client.Sandbox;
+import dev.jbox.client.remote.E2bOptions;
 import dev.jbox.kernel.display.CellOutput;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -36,6 +37,7 @@ public final class MagicSession implements AutoCloseable {
     private final Map<CellOutput, RateLimiter> limiters = Collections.synchronizedMap(new WeakHashMap<>());
     private final Ticker ticker = new Ticker();
     private final MagicRegistry registry = MagicRegistry.standard();
+    private volatile Supplier<E2bOptions> e2bDefaults = E2bOptions::fromEnv;
     private volatile boolean foregroundActive;
     private volatile boolean interruptRequested;
     private volatile boolean closed;
@@ -74,6 +76,16 @@ public final class MagicSession implements AutoCloseable {
 
     boolean sandboxStarted() {
         return sandbox != null;
+    }
+
+    /** What {@code %sandbox e2b} starts from before its options: the provider settings of the environment. */
+    E2bOptions e2bDefaults() {
+        return e2bDefaults.get();
+    }
+
+    /** Replaces {@link #e2bDefaults()} (a contract test points them at a local stand-in for the provider's API). */
+    void e2bDefaults(Supplier<E2bOptions> defaults) {
+        this.e2bDefaults = defaults;
     }
 
     /** How the session's sandbox was chosen, or null if it was given as a plain factory. */

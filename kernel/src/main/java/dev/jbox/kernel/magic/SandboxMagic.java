@@ -3,7 +3,6 @@ package dev.jbox.kernel.magic;
 import dev.jbox.client.ProcessInfo;
 import dev.jbox.client.Sandbox;
 import dev.jbox.client.SandboxException;
-import dev.jbox.client.remote.E2bOptions;
 import dev.jbox.kernel.display.MimeBundle;
 import dev.jbox.kernel.eval.EvalResult;
 import java.time.Duration;
@@ -56,7 +55,7 @@ final class SandboxMagic extends MagicBase implements MagicCommand {
             }
             return EvalResult.ok(MimeBundle.text(show(ctx.session())));
         }
-        SandboxChoice next = choice();
+        SandboxChoice next = choice(ctx.session());
         try {
             return EvalResult.ok(MimeBundle.text(ctx.session().switchTo(next, force)));
         } catch (SandboxException e) {
@@ -64,7 +63,7 @@ final class SandboxMagic extends MagicBase implements MagicCommand {
         }
     }
 
-    private SandboxChoice choice() {
+    private SandboxChoice choice(MagicSession session) {
         String kind = where.get(0);
         boolean connectOptions = token != null || tokenFile != null;
         boolean e2bOptions = template != null || domain != null || timeout != null || keep;
@@ -100,7 +99,7 @@ final class SandboxMagic extends MagicBase implements MagicCommand {
                         throw MagicException.usage("%sandbox e2b: --timeout: " + e.getMessage());
                     }
                 }
-                return SandboxChoice.e2b(SandboxChoice.e2bOptions(E2bOptions.fromEnv(), template, domain, d, keep));
+                return SandboxChoice.e2b(SandboxChoice.e2bOptions(session.e2bDefaults(), template, domain, d, keep));
             }
             default -> throw MagicException.usage("%sandbox: unknown target '" + kind + "': use local, connect URL or e2b");
         }
