@@ -60,7 +60,7 @@ final class Kernel {
         stdin = new StdinChannel(stdinSocket, factory);
 
         evaluator = new DeferredEvaluator(evaluators);
-        History history = new History();
+        History history = History.open(History.defaultFile(System.getenv()));
         ExecuteHandler execute = new ExecuteHandler(evaluator, new CellOutputs(publisher, stdin, timer), history);
         QueryHandlers queries = new QueryHandlers(evaluator, history, publisher);
 

@@ -142,7 +142,10 @@ public final class InstallMain implements Callable<Integer> {
         cmd.addAll(opts);
         cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
                 "-cp", jar.toString(), "dev.jbox.kernel.Training"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("JBOX_HISTORY", "off"); // the scripted session is not the user's history
+        pb.environment().put("JBOX_WARMUP", "0");     // nor should its short life be spent warming up
+        Process p = pb.start();
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
