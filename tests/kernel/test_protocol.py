@@ -213,6 +213,15 @@ class Execution(KernelCase):
         self.assertEqual(reply["content"]["status"], "error")
         self.assertIn("allow_stdin", " ".join(reply["content"]["traceback"]) + reply["content"]["evalue"])
 
+    def test_exit_asks_the_frontend_to_close(self):
+        for code in ("exit", "quit", "/exit"):
+            reply, _ = run(self.kc, code)
+            self.assertEqual(reply["content"]["status"], "ok")
+            self.assertEqual(reply["content"]["payload"], [{"source": "ask_exit", "keepkernel": False}])
+        reply, _ = run(self.kc, "int exitCount = 3; exitCount")
+        self.assertEqual(reply["content"]["status"], "ok", "only a cell that is just exit asks to close")
+        self.assertEqual(reply["content"]["payload"], [])
+
     def test_page_payload(self):
         reply, _ = run(self.kc, "Math.max?")
         payload = reply["content"]["payload"]
@@ -308,6 +317,12 @@ class Lifecycle(unittest.TestCase):
             self.assertEqual(reply["content"]["status"], "error", "a restarted kernel starts with a fresh session")
             reply, msgs = run(kc, "2 * 21")
             self.assertEqual(reply["content"]["status"], "ok")
+            msg_id = kc.history(hist_access_type="tail", n=50, output=False, raw=True)
+            hist = kc.get_shell_msg(timeout=30)
+            self.assertEqual(hist["parent_header"]["msg_id"], msg_id)
+            sessions = {h[2]: h[0] for h in hist["content"]["history"]}
+            self.assertIn("int kept = 1;", sessions, "the previous session's cells are in the history")
+            self.assertLess(sessions["int kept = 1;"], sessions["2 * 21"], "under an earlier session number")
             pid = km.provisioner.pid
         finally:
             kc.stop_channels()

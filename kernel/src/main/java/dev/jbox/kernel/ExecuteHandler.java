@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
  */
 final class ExecuteHandler implements Handler {
 
+    /** A cell that only says {@code exit}, {@code quit} or {@code /exit} (none of them is Java on its own). */
+    private static final Pattern EXIT = Pattern.compile("\\s*(exit|quit|/exit)(\\(\\))?;?\\s*");
+
     /** {@code String?}, {@code Math.max?}, {@code list.add??}: documentation as a page payload (IPython's convention). */
     private static final Pattern HELP = Pattern.compile("\\s*([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)*)(\\?{1,2})\\s*");
 
@@ -59,7 +62,15 @@ final class ExecuteHandler implements Handler {
 
         List<Object> payload = new ArrayList<>();
         Matcher help = HELP.matcher(code);
-        EvalResult result = help.matches() ? page(help.group(1), help.group(2).length() - 1, out, payload) : evaluator.evaluate(code, out);
+        EvalResult result;
+        if (EXIT.matcher(code).matches()) {
+            payload.add(Map.of("source", "ask_exit", "keepkernel", false)); // the frontend closes, as for IPython's exit
+            result = EvalResult.ok(null);
+        } else if (help.matches()) {
+            result = page(help.group(1), help.group(2).length() - 1, out, payload);
+        } else {
+            result = evaluator.evaluate(code, out);
+        }
         out.flush();
 
         Map<String, Object> reply = new LinkedHashMap<>();

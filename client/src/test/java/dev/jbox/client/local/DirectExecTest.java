@@ -93,10 +93,11 @@ class DirectExecTest {
         CommandHandle plain = sandbox.commands().start("sleep 30");
         CommandHandle shell = sandbox.commands().start("sleep 30; true");
         try {
+            awaitExec(plain.pid(), "sleep\u0000");
             assertEquals("sleep\u000030\u0000", cmdline(plain.pid()), "executed directly");
             assertNotEquals(plain.pid(), sessionOf(plain.pid()), "no session of its own");
+            awaitExec(shell.pid(), Shell.SHELL + "\u0000-c\u0000"); // setsid has made the session once bash runs
             assertEquals(shell.pid(), sessionOf(shell.pid()), "a shell command leads its own session");
-            assertTrue(cmdline(shell.pid()).startsWith(Shell.SHELL + "\u0000-c\u0000"), cmdline(shell.pid()));
         } finally {
             plain.kill();
             shell.kill();
@@ -137,6 +138,15 @@ class DirectExecTest {
             orphans = List.of(orphans.get(0), running.pid());
         }
         assertDead(-1, orphans);
+    }
+
+    /** Waits until process {@code pid} runs the program whose command line starts with {@code prefix}. */
+    private static void awaitExec(long pid, String prefix) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!cmdline(pid).startsWith(prefix)) {
+            if (System.nanoTime() > deadline) throw new AssertionError("pid " + pid + " never ran " + prefix + ": " + cmdline(pid));
+            Thread.sleep(5);
+        }
     }
 
     private static String cmdline(long pid) throws IOException {
