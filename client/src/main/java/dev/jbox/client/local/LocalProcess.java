@@ -44,7 +44,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>The command has ended when its main process has exited and both output streams reached their end, or
  * {@link #LINGER} after the exit if a background child still holds them open (its later output still goes
  * to the log, but subscribers have had their {@code onExit}). Such children are killed with the tree by
- * {@link #kill()} and when the sandbox closes.
+ * {@link #kill()} and when the sandbox closes. One limit comes from {@link Process}: if the main process exits
+ * before a reader thread got hold of its stream (within a millisecond or so of starting, under heavy load), the
+ * JDK closes that pipe at the exit, and a background child's later output on it is lost.
  */
 final class LocalProcess implements CommandHandle {
 
@@ -140,7 +142,7 @@ final class LocalProcess implements CommandHandle {
             return;
         }
         pid = p.pid();
-        tree = new ProcessTree.Tree(pid, ownSession, cookie);
+        tree = new ProcessTree.Tree(p.toHandle(), ownSession, cookie);
         if (stdinRequested) stdin = new StdinWriter(id, p.getOutputStream(), READERS);
         process = p;
         startReader(p.getInputStream(), out);

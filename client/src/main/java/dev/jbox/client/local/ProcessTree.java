@@ -43,10 +43,14 @@ final class ProcessTree {
     }
 
     /**
-     * The tree of one command: its main process {@code leader}, whether that leads a session of its own
-     * (then its process group is signalled too), and its {@code cookie}.
+     * The tree of one command: its main process, whether that leads a session of its own (then its process group
+     * is signalled too), and its {@code cookie}. The handle tells whether the main process itself still runs
+     * without being fooled by its pid having been given to another process since.
      */
-    record Tree(long leader, boolean ownSession, String cookie) {
+    record Tree(ProcessHandle main, boolean ownSession, String cookie) {
+        long leader() {
+            return main.pid();
+        }
     }
 
     /** A cookie no other command of any JVM on this machine has: this JVM's pid and a counter. */
@@ -68,17 +72,20 @@ final class ProcessTree {
         Set<Long> result = new HashSet<>();
         if (!HAS_PROC) {
             for (Tree t : trees) {
-                ProcessHandle.of(t.leader()).ifPresent(h -> {
-                    if (h.isAlive()) result.add(t.leader());
-                    h.descendants().forEach(d -> result.add(d.pid()));
-                });
+                if (t.main().isAlive()) {
+                    result.add(t.leader());
+                    t.main().descendants().forEach(d -> result.add(d.pid()));
+                }
             }
             for (long p : known) ProcessHandle.of(p).filter(ProcessHandle::isAlive).ifPresent(h -> result.add(p));
             return result;
         }
         Map<Long, Stat> all = scan();
         Set<Long> sessions = new HashSet<>();
-        for (Tree t : trees) if (t.ownSession()) sessions.add(t.leader());
+        for (Tree t : trees) {
+            // A session outlives its leader; but a leader pid that lives again is another process's now.
+            if (t.ownSession() && (t.main().isAlive() || !all.containsKey(t.leader()))) sessions.add(t.leader());
+        }
         Set<String> cookies = cookies(trees);
         Map<Long, List<Long>> children = new HashMap<>();
         for (Stat s : all.values()) {
@@ -95,7 +102,8 @@ final class ProcessTree {
         List<Long> todo = new ArrayList<>(result);
         for (Tree t : trees) {
             Stat s = all.get(t.leader());
-            if (s != null && !s.dead && t.leader() != SELF && result.add(t.leader())) todo.add(t.leader());
+            // Only while it is our process: after it ended, its pid may belong to anybody.
+            if (s != null && !s.dead && t.main().isAlive() && t.leader() != SELF && result.add(t.leader())) todo.add(t.leader());
         }
         while (!todo.isEmpty()) {
             long p = todo.remove(todo.size() - 1);

@@ -327,7 +327,9 @@ class LocalSandboxTest {
 
     @Test
     void outputOfBackgroundChildrenAfterTheCommandEndedIsStillLogged() throws Exception {
-        CommandHandle h = sandbox.commands().start("(sleep 0.8; echo late; sleep 0.2; echo later) & echo early");
+        // The main process lives 50 ms: its reader threads must have started before it ends, or the JDK closes the
+        // pipe at its exit (a limit of java.lang.Process; in practice a command lives far longer than that).
+        CommandHandle h = sandbox.commands().start("(sleep 0.8; echo late; sleep 0.2; echo later) & echo early; sleep 0.05");
         CommandResult r = h.waitFor(Duration.ofSeconds(10));
         assertEquals(ProcessState.COMPLETED, r.state());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
