@@ -9,8 +9,7 @@ over --runs: of `1 + 1` at once after start (20 warm-up runs; "cold": the JVM is
 `1 + 1`, of a call (`Math.max(3, 4)` / `max(3, 4)`), of `1 + N` with a new N each time (no cell text
 seen before) and of an empty cell after --settle seconds, as when a user
 opens a notebook and starts typing ("settled": jbox's background JIT warm-up has run); stdout throughput of a
-cell printing --lines lines, and bytes lost. Both kernels get exactly the same treatment: they run at the
-same time and the execute measurements alternate between them, request by request.
+cell printing --lines lines, and bytes lost. Both kernels get exactly the same treatment.
 jbox is installed into a temp dir (with its class-data archive, exactly as `jbox install` does); ipykernel is
 the python3 kernelspec of Debian's python3-ipykernel.
 """
@@ -125,41 +124,30 @@ def main():
                 startup[k].append(t)
                 stop(km, kc)
 
-        # Both kernels run at once and the execute measurements alternate between them request by request, so
-        # that both see the same machine (a background job on a 2-core machine moves one kernel's p50 by 50%).
-        running = {k: start(name)[:2] for k, name in kernels.items()}
-        try:
-            for km, kc in running.values():
+        res = {}
+        for k, name in kernels.items():
+            km, kc, _ = start(name)
+            try:
                 ensure_iopub(kc)
-
-            def alternate(code_for, runs):
-                times = {k: [] for k in running}
-                for i in range(runs):
-                    for k, (km, kc) in running.items():
-                        times[k].append(execute(kc, code_for(k, i))[0])
-                return times
-
-            alternate(lambda k, i: trivial[k], 20)  # warm-up
-            cold = alternate(lambda k, i: trivial[k], a.runs)
-            time.sleep(a.settle)
-            rtt = alternate(lambda k, i: trivial[k], a.runs)
-            calls = alternate(lambda k, i: call[k], a.runs)
-            distinct = alternate(lambda k, i: "1 + %d" % (1000 + i), a.runs)  # never the same text twice
-            empty = alternate(lambda k, i: "", a.runs)
-            res = {}
-            for k, (km, kc) in running.items():  # throughput: one kernel at a time
+                for _ in range(20):  # warm-up
+                    execute(kc, trivial[k])
+                cold = [execute(kc, trivial[k])[0] for _ in range(a.runs)]
+                time.sleep(a.settle)
+                rtt = [execute(kc, trivial[k])[0] for _ in range(a.runs)]
+                calls = [execute(kc, call[k])[0] for _ in range(a.runs)]
+                distinct = [execute(kc, "1 + %d" % (1000 + i))[0] for i in range(a.runs)]  # never the same text twice
+                empty = [execute(kc, "")[0] for _ in range(a.runs)]
                 execute(kc, printing[k].replace(str(a.lines), "1000"))  # warm-up of the printing path
                 secs, text = execute(kc, printing[k])
                 lost = len(expected.encode()) - len(text.encode())
                 res[k] = {
                     "startup": statistics.median(startup[k]),
-                    "p50": pct(rtt[k], 50), "p99": pct(rtt[k], 99),
-                    "cold50": pct(cold[k], 50), "cold99": pct(cold[k], 99),
-                    "call50": pct(calls[k], 50), "empty50": pct(empty[k], 50), "distinct50": pct(distinct[k], 50),
+                    "p50": pct(rtt, 50), "p99": pct(rtt, 99),
+                    "cold50": pct(cold, 50), "cold99": pct(cold, 99),
+                    "call50": pct(calls, 50), "empty50": pct(empty, 50), "distinct50": pct(distinct, 50),
                     "mbps": len(text.encode()) / secs / 1e6, "lost": max(lost, 0), "exact": text == expected,
                 }
-        finally:
-            for km, kc in running.values():
+            finally:
                 stop(km, kc)
 
         j, p = res["jbox"], res["ipykernel"]
