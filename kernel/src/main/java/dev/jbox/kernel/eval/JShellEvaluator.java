@@ -260,12 +260,7 @@ public final class JShellEvaluator implements Evaluator {
                         + ErrorReports.unresolvedMessage(jshell, d, verb).substring(ErrorReports.describe(d).length() + 1) + "\n");
             }
             if (producesValue(s) && e.value() != null) {
-                Object v = execution.takeLastValue();
-                if (!InProcessExecution.hasValue(v)) {
-                    value = MimeBundle.text(e.value());
-                } else if (!Display.isDisplayId(v)) {
-                    value = render(v);
-                }
+                value = shownValue(e);
             }
         }
         return new SnippetOutcome(value, null);
@@ -330,11 +325,16 @@ public final class JShellEvaluator implements Evaluator {
         if (main.exception() != null) {
             return new SnippetOutcome(null, ErrorReports.runtimeError(jshell, main.exception(), locations));
         }
+        return new SnippetOutcome(shownValue(main), null);
+    }
+
+    /** What the cell shows for the value of {@code e}'s snippet: rendered richly, as text, or nothing for a display id. */
+    private MimeBundle shownValue(SnippetEvent e) {
         Object v = execution.takeLastValue();
         if (!InProcessExecution.hasValue(v)) {
-            return new SnippetOutcome(main.value() == null ? null : MimeBundle.text(main.value()), null);
+            return e.value() == null ? null : MimeBundle.text(e.value());
         }
-        return new SnippetOutcome(Display.isDisplayId(v) ? null : render(v), null);
+        return Display.isDisplayId(v) ? null : render(v);
     }
 
     /** Expressions have a value worth showing; declarations ({@code int x = 1}) and statements do not. */
