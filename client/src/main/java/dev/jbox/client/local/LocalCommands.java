@@ -55,7 +55,7 @@ final class LocalCommands implements Commands {
         String cookie = ProcessTree.newCookie();
         environment.put(ProcessTree.COOKIE_VARIABLE, ProcessTree.cookieValue(environment.get(ProcessTree.COOKIE_VARIABLE), cookie));
         Shell.Launch launch = Shell.launch(command, options.argv(), environment, dir);
-        if (launch.plain()) Shell.bashEnvironment(environment, dir, Shell.resolve(launch.argv().get(0), environment, dir));
+        if (launch.plainProgram() != null) Shell.bashEnvironment(environment, dir, launch.plainProgram());
 
         LocalProcess p;
         synchronized (this) {

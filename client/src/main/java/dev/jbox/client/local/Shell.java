@@ -51,10 +51,10 @@ final class Shell {
     }
 
     /**
-     * What to execute: the argv; whether it leads a session of its own; whether it is a command string run
-     * without the shell (then {@link #bashEnvironment} applies).
+     * What to execute: the argv; whether it leads a session of its own; for a command string run without the
+     * shell, its program as bash would have found it (then {@link #bashEnvironment} applies), else null.
      */
-    record Launch(List<String> argv, boolean ownSession, boolean plain) {
+    record Launch(List<String> argv, boolean ownSession, String plainProgram) {
     }
 
     /**
@@ -62,22 +62,28 @@ final class Shell {
      * or the words of the command when it needs no shell.
      */
     static Launch launch(String command, List<String> programAndArgs, Map<String, String> env, Path cwd) {
-        if (programAndArgs != null) return new Launch(List.copyOf(programAndArgs), false, false);
-        List<String> words = plainWords(command, env, cwd);
-        if (words != null) return new Launch(words, false, true);
+        if (programAndArgs != null) return new Launch(List.copyOf(programAndArgs), false, null);
+        Launch plain = plainLaunch(command, env, cwd);
+        if (plain != null) return plain;
         List<String> argv = new ArrayList<>();
         // Without setsid the tree is still found through descendants and cookies.
         if (SETSID != null) argv.add(SETSID);
         argv.add(SHELL != null ? SHELL : "sh");
         argv.add("-c");
         argv.add(command);
-        return new Launch(argv, SETSID != null, false);
+        return new Launch(argv, SETSID != null, null);
     }
 
     /**
      * The words of {@code command} if it can run without a shell under the rule in the class comment, else null.
      */
     static List<String> plainWords(String command, Map<String, String> env, Path cwd) {
+        Launch plain = plainLaunch(command, env, cwd);
+        return plain == null ? null : plain.argv();
+    }
+
+    /** The launch of {@code command} without a shell, or null when the rule in the class comment does not allow it. */
+    private static Launch plainLaunch(String command, Map<String, String> env, Path cwd) {
         for (int i = 0; i < command.length(); i++) {
             if (!plain(command.charAt(i))) return null;
         }
@@ -92,7 +98,7 @@ final class Shell {
         String found = resolve(program, env, cwd);
         if (found == null) return null;
         if (program.indexOf('/') < 0 && !found.equals(resolve(program, System.getenv(), cwd))) return null;
-        return words;
+        return new Launch(List.copyOf(words), false, found);
     }
 
     /** The environment bash gives a program it runs from {@code bash -c}: what a direct start must add. */
