@@ -40,7 +40,7 @@ final class Kernel {
     private final Object done = new Object();
     private boolean finished;
 
-    private Kernel(ConnectionInfo info, Supplier<Evaluator> evaluators) {
+    private Kernel(ConnectionInfo info, Supplier<Evaluator> evaluators, History history) {
         ObjectMapper json = new ObjectMapper();
         FrameCodec codec = new FrameCodec(json, new Signer(info.key()));
         MessageFactory factory = new MessageFactory(json);
@@ -60,7 +60,6 @@ final class Kernel {
         stdin = new StdinChannel(stdinSocket, factory);
 
         evaluator = new DeferredEvaluator(evaluators);
-        History history = History.open(History.defaultFile(System.getenv()));
         ExecuteHandler execute = new ExecuteHandler(evaluator, new CellOutputs(publisher, stdin, timer), history);
         QueryHandlers queries = new QueryHandlers(evaluator, history, publisher);
 
@@ -97,8 +96,13 @@ final class Kernel {
                 + System.getProperty("java.version"));
     }
 
+    /** A kernel whose history is the user's (see {@link History#defaultFile}). */
     static Kernel start(ConnectionInfo info, Supplier<Evaluator> evaluators) {
-        return new Kernel(info, evaluators);
+        return start(info, evaluators, History.open(History.defaultFile(System.getenv())));
+    }
+
+    static Kernel start(ConnectionInfo info, Supplier<Evaluator> evaluators, History history) {
+        return new Kernel(info, evaluators, history);
     }
 
     private ZMQ.Socket bind(SocketType type, ConnectionInfo info, int port) {

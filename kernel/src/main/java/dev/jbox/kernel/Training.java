@@ -30,7 +30,7 @@ public final class Training {
         int[] ports = freePorts(5);
         String key = UUID.randomUUID().toString();
         ConnectionInfo info = new ConnectionInfo("tcp", "127.0.0.1", ports[0], ports[1], ports[2], ports[3], ports[4], key, "hmac-sha256");
-        Kernel kernel = Kernel.start(info, EvaluatorFactory::create);
+        Kernel kernel = Kernel.start(info, EvaluatorFactory::create, History.open(null)); // not the user's history
         ObjectMapper json = new ObjectMapper();
         FrameCodec codec = new FrameCodec(json, new Signer(key));
         MessageFactory factory = new MessageFactory(json);

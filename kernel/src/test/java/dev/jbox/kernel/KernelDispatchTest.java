@@ -43,7 +43,7 @@ class KernelDispatchTest {
         int[] p = freePorts();
         ConnectionInfo info = new ConnectionInfo("tcp", "127.0.0.1", p[0], p[1], p[2], p[3], p[4], KEY, "hmac-sha256");
         evaluator = new ScriptedEvaluator();
-        kernel = Kernel.start(info, () -> evaluator);
+        kernel = Kernel.start(info, () -> evaluator, History.open(null)); // this session's history only
         ctx = ZMQ.context(1);
         shell = socket(SocketType.DEALER, info.endpoint(info.shellPort()));
         control = socket(SocketType.DEALER, info.endpoint(info.controlPort()));

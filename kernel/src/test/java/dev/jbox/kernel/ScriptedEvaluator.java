@@ -27,6 +27,13 @@ final class ScriptedEvaluator implements Evaluator {
         evaluations.incrementAndGet();
         if (code.equals("fail")) {
             out.stream("stdout", "about to fail\n");
+            // Like a real cell, failing takes a moment: requests sent right behind it are queued by then (the
+            // kernel aborts what is queued, not what is still on its way, as ipykernel does by default).
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return EvalResult.failed("Boom", "it failed", List.of("Boom: it failed"));
         }
         if (code.startsWith("print ")) {

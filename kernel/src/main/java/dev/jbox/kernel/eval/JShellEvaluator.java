@@ -60,9 +60,9 @@ public final class JShellEvaluator implements Evaluator {
     public static final String VALUE_VARIABLE = "$jboxValue";
 
     /**
-     * JShell's verdict per snippet text: an expression with a value, or not. Re-run cells skip that analysis (a
-     * sixth of a trivial cell's cost); the snippet is still compiled and run every time. Cleared when a
-     * declaration changes; a stale verdict costs only speed, never correctness (see {@link #evalValue}).
+     * Per snippet text, whether it compiled as a value declaration last time, so that a re-run void call does not
+     * try again; the snippet is still compiled and run every time. Cleared when a declaration or import changes;
+     * a stale entry costs only speed, never correctness (see {@link #evalValue}).
      */
     private final Map<String, Boolean> valueExpressions = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -222,10 +222,10 @@ public final class JShellEvaluator implements Evaluator {
         String asValue = valueDeclaration(source);
         if (asValue != null) {
             SnippetOutcome o = evalValue(asValue, firstLine);
+            valueExpressions.put(source, o != null); // next time, skip what does not compile as a value
             if (o != null) {
                 return o;
             }
-            valueExpressions.put(source, false); // it did not compile as a value: run it as written from now on
         }
         execution.takeLastValue();
         List<SnippetEvent> events = jshell.eval(source);
@@ -274,25 +274,21 @@ public final class JShellEvaluator implements Evaluator {
      * before (15 ms after 200 expression cells, 45 ms after 1,200). Compiling the temporary variable's typed
      * wrapper also costs about four times a plain declaration. One reused {@code Object} variable keeps the cost
      * flat. Cells show values, not {@code $N} names, so nothing visible changes; the last value stays reachable
-     * as {@code $jboxValue}. Only expressions that JShell itself would keep in a temporary variable are
-     * rewritten, after its own parse says so; anything the rewrite cannot compile runs as written.
+     * as {@code $jboxValue}. Which snippets to try is decided from the text ({@link ExpressionShape}), not by
+     * asking JShell, whose analysis costs as much as the compilation itself; what the rewrite cannot compile (a
+     * void call, a lambda, an unresolved name) runs as written, so the guess only ever costs time.
      */
     private String valueDeclaration(String source) {
-        Boolean known = valueExpressions.get(source);
-        boolean isValue;
-        if (known != null) {
-            isValue = known;
-        } else {
-            List<Snippet> parsed = analysis.sourceToSnippets(source);
-            isValue = parsed.size() == 1 && parsed.get(0).subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND;
-            valueExpressions.put(source, isValue);
-        }
-        if (!isValue) {
-            return null;
-        }
         String expression = source.strip();
         while (expression.endsWith(";")) {
             expression = expression.substring(0, expression.length() - 1).stripTrailing();
+        }
+        Boolean known = valueExpressions.get(source);
+        if (known == null ? !ExpressionShape.mayBeExpression(expression) : !known) {
+            return null;
+        }
+        if (expression.contains(VALUE_VARIABLE)) {
+            return null; // the declaration would refer to the variable it replaces
         }
         // The newline keeps a trailing line comment from swallowing the closing parenthesis; the expression
         // stays on the first line, so line numbers in stack traces do not move.

@@ -143,7 +143,6 @@ public final class InstallMain implements Callable<Integer> {
         cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
                 "-cp", jar.toString(), "dev.jbox.kernel.Training"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("JBOX_HISTORY", "off"); // the scripted session is not the user's history
         pb.environment().put("JBOX_WARMUP", "0");     // nor should its short life be spent warming up
         Process p = pb.start();
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
