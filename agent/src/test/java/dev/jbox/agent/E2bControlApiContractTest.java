@@ -67,6 +67,13 @@ class E2bControlApiContractTest {
                 bodies.add(json.readTree(ex.getRequestBody()));
                 reply(ex, 201, "{\"sandboxID\":\"sbx123\",\"templateID\":\"base\",\"clientID\":\"c1\",\"envdVersion\":\"0.5.4\","
                         + "\"envdAccessToken\":\"" + envd.token + "\",\"domain\":null}");
+            } else if (ex.getRequestMethod().equals("POST") && (path.equals("/v2/sandboxes/sbx123/connect") && v2
+                    || path.equals("/sandboxes/sbx123/connect"))) {
+                bodies.add(json.readTree(ex.getRequestBody()));
+                reply(ex, 200, "{\"sandboxID\":\"sbx123\",\"templateID\":\"base\",\"clientID\":\"c1\",\"envdVersion\":\"0.5.4\","
+                        + "\"envdAccessToken\":\"" + envd.token + "\",\"domain\":null}");
+            } else if (ex.getRequestMethod().equals("POST") && path.matches("(/v2)?/sandboxes/[^/]+/connect") && v2) {
+                reply(ex, 404, "{\"code\":404,\"message\":\"sandbox not found\"}");
             } else if (ex.getRequestMethod().equals("DELETE") && path.equals("/sandboxes/sbx123")) {
                 ex.sendResponseHeaders(204, -1);
             } else {
@@ -116,6 +123,27 @@ class E2bControlApiContractTest {
             assertEquals(0, sb.commands().run("true").exitCode());
         }
         assertEquals(List.of("POST /v2/sandboxes"), calls);
+    }
+
+    @Test
+    void connectsToARunningSandboxByIdAndLeavesItRunning() {
+        try (Sandbox sb = Sandbox.e2b(options().sandboxId("sbx123"))) {
+            assertEquals("again\n", sb.commands().run("echo again").stdout());
+        }
+        assertEquals(List.of("POST /v2/sandboxes/sbx123/connect"), calls, "no create, and no delete on close");
+        assertEquals(420, bodies.get(0).get("timeout").asLong(), "the timeout is extended");
+    }
+
+    @Test
+    void connectFallsBackToTheOlderCallAndAnUnknownIdIsOneClearLine() {
+        v2 = false; // an older provider: /v2 routes are unknown (404 without the API's JSON)
+        try (Sandbox sb = Sandbox.e2b(options().sandboxId("sbx123"))) {
+            assertEquals(0, sb.commands().run("true").exitCode());
+        }
+        assertEquals(List.of("POST /v2/sandboxes/sbx123/connect", "POST /sandboxes/sbx123/connect"), calls);
+        v2 = true;
+        SandboxException e = assertThrows(SandboxException.class, () -> Sandbox.e2b(options().sandboxId("gone42")));
+        assertTrue(e.getMessage().contains("no sandbox 'gone42'"), e.getMessage());
     }
 
     @Test

@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Creates and kills sandboxes through the E2B control API ({@code POST /v2/sandboxes}, falling back to the older
- * {@code POST /sandboxes}; {@code DELETE /sandboxes/{id}}; header {@code X-API-KEY}), then connects to the sandbox's envd with the access token the API returns.
+ * {@code POST /sandboxes}; {@code DELETE /sandboxes/{id}}; header {@code X-API-KEY}), or connects to a running one
+ * ({@code POST /v2/sandboxes/{id}/connect}, falling back to {@code POST /sandboxes/{id}/connect}), then connects to
+ * the sandbox's envd with the access token the API returns.
  */
 public final class E2bSandboxes {
 
@@ -31,6 +33,10 @@ public final class E2bSandboxes {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record NewSandboxV2(String templateID, long timeout, Map<String, String> metadata) {
+    }
+
+    /** Body of the connect call: the sandbox's timeout is extended to this many seconds from now. */
+    record Connect(long timeout) {
     }
 
     private record Answer(int status, String body) {
@@ -57,17 +63,31 @@ public final class E2bSandboxes {
         OkHttpClient http = new OkHttpClient.Builder().callTimeout(60, TimeUnit.SECONDS).build();
         String api = o.resolvedApiUrl();
         Created c;
+        boolean attach = o.sandboxId() != null && !o.sandboxId().isBlank();
         try {
             long seconds = Math.max(1, o.timeout().toSeconds());
-            Map<String, String> metadata = Map.of("createdBy", "jbox");
-            // POST /v2/sandboxes is the current call (always secured); POST /sandboxes the older one that
-            // compatible providers may still be limited to.
-            Answer a = post(http, mapper, api + "/v2/sandboxes", o.apiKey(), new NewSandboxV2(o.template(), seconds, metadata));
-            if (a.status() == 404 || a.status() == 405) {
-                a = post(http, mapper, api + "/sandboxes", o.apiKey(), new NewSandbox(o.template(), seconds, true, metadata));
+            Answer a;
+            if (attach) {
+                // POST /v2/sandboxes/{id}/connect (older providers: /sandboxes/{id}/connect) answers the running
+                // sandbox's details and access token; a paused one is resumed; the timeout is only extended.
+                String id = o.sandboxId().strip();
+                a = post(http, mapper, api + "/v2/sandboxes/" + id + "/connect", o.apiKey(), new Connect(seconds));
+                if (a.status() == 404 || a.status() == 405) { // an unknown sandbox, or a provider without the v2 call
+                    a = post(http, mapper, api + "/sandboxes/" + id + "/connect", o.apiKey(), new Connect(seconds));
+                }
+                if (a.status() == 404) throw new SandboxException("no sandbox '" + id + "' at " + api + " (ended, or another account's)");
+            } else {
+                Map<String, String> metadata = Map.of("createdBy", "jbox");
+                // POST /v2/sandboxes is the current call (always secured); POST /sandboxes the older one that
+                // compatible providers may still be limited to.
+                a = post(http, mapper, api + "/v2/sandboxes", o.apiKey(), new NewSandboxV2(o.template(), seconds, metadata));
+                if (a.status() == 404 || a.status() == 405) {
+                    a = post(http, mapper, api + "/sandboxes", o.apiKey(), new NewSandbox(o.template(), seconds, true, metadata));
+                }
             }
             if (a.status() < 200 || a.status() > 299) {
-                throw new SandboxException("creating a sandbox at " + api + " failed: HTTP " + a.status() + " " + apiMessage(mapper, a.body()));
+                throw new SandboxException((attach ? "connecting to sandbox " + o.sandboxId().strip() : "creating a sandbox") + " at " + api
+                        + " failed: HTTP " + a.status() + " " + apiMessage(mapper, a.body()));
             }
             c = mapper.readValue(a.body(), Created.class);
         } catch (IOException e) {
@@ -79,7 +99,8 @@ public final class E2bSandboxes {
         Map<String, String> headers = new HashMap<>(o.remote().headers());
         headers.put("E2b-Sandbox-Id", c.sandboxID());
         headers.put("E2b-Sandbox-Port", String.valueOf(Protocol.ENVD_PORT));
-        Runnable kill = o.keep() ? () -> { } : () -> delete(http, api, o.apiKey(), c.sandboxID());
+        // A sandbox this session attached to belongs to whoever created it: closing leaves it running.
+        Runnable kill = o.keep() || attach ? () -> { } : () -> delete(http, api, o.apiKey(), c.sandboxID());
         EnvdClient client = new EnvdClient(envdUrl, c.envdAccessToken(), o.remote().headers(headers));
         try {
             return new RemoteSandbox(client, kill);

@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  *
  * <p>What closing the session does differs on purpose: a local sandbox kills its processes (nothing may outlive
  * the kernel on this machine); an agent keeps them, so that after a kernel restart {@code %ps}, {@code %logs} and
- * {@code %wait} find them again; an E2B sandbox is deleted unless {@code keep} is set.
+ * {@code %wait} find them again; an E2B sandbox the session created is deleted unless {@code keep} is set, and one
+ * it connected to by id is left running.
  *
  * @param kind  local, connect or e2b
  * @param url   the agent's URL (connect only)
@@ -56,8 +57,9 @@ public record SandboxChoice(Kind kind, String url, String token, E2bOptions e2b)
 
     /**
      * From the kernel's environment: {@code JBOX_SANDBOX} is {@code local} (or unset), an agent URL (token from
-     * {@code JBOX_SANDBOX_TOKEN} or the file named by {@code JBOX_SANDBOX_TOKEN_FILE}), or {@code e2b} (the
-     * provider settings from {@code E2B_API_KEY}, {@code E2B_DOMAIN}, see {@link E2bOptions#fromEnv()}).
+     * {@code JBOX_SANDBOX_TOKEN} or the file named by {@code JBOX_SANDBOX_TOKEN_FILE}), {@code e2b} (a new cloud
+     * sandbox; the provider settings from {@code E2B_API_KEY}, {@code E2B_DOMAIN}, see {@link E2bOptions#fromEnv()}),
+     * or {@code e2b:ID} (the running cloud sandbox ID).
      *
      * @throws IllegalArgumentException with one line saying what is wrong
      */
@@ -65,7 +67,8 @@ public record SandboxChoice(Kind kind, String url, String token, E2bOptions e2b)
         String value = env.get(ENV);
         if (value == null || value.isBlank() || value.strip().equals("local")) return local();
         value = value.strip();
-        if (value.equals("e2b")) return e2b(E2bOptions.fromEnv());
+        if (value.equals("e2b")) return e2b(E2bOptions.fromEnv(env));
+        if (value.startsWith("e2b:") && value.length() > 4) return e2b(E2bOptions.fromEnv(env).sandboxId(value.substring(4).strip()));
         if (value.startsWith("connect ")) value = value.substring("connect ".length()).strip();
         if (value.startsWith("http://") || value.startsWith("https://")) {
             return connect(value, token(env.get(ENV_TOKEN), env.get(ENV_TOKEN_FILE), ENV_TOKEN_FILE));
@@ -108,7 +111,7 @@ public record SandboxChoice(Kind kind, String url, String token, E2bOptions e2b)
 
     /** Whether closing the sandbox ends the processes it runs. */
     public boolean killsOnClose() {
-        return kind == Kind.LOCAL || (kind == Kind.E2B && !e2b.keep());
+        return kind == Kind.LOCAL || (kind == Kind.E2B && !e2b.keep() && e2b.sandboxId() == null);
     }
 
     /** One line for the user, without secrets. */
@@ -116,14 +119,16 @@ public record SandboxChoice(Kind kind, String url, String token, E2bOptions e2b)
         return switch (kind) {
             case LOCAL -> "local";
             case CONNECT -> "agent " + url + (token == null ? " (no token)" : "");
-            case E2B -> "e2b (domain " + e2b.domain() + ", template " + e2b.template() + ", timeout "
+            case E2B -> e2b.sandboxId() != null
+                    ? "e2b sandbox " + e2b.sandboxId() + " (domain " + e2b.domain() + ", kept after the session)"
+                    : "e2b (domain " + e2b.domain() + ", template " + e2b.template() + ", timeout "
                     + Durations.format(e2b.timeout()) + (e2b.keep() ? ", kept after the session" : "") + ")";
         };
     }
 
     /** E2B options with the given overrides (null: keep the default). */
-    static E2bOptions e2bOptions(E2bOptions base, String template, String domain, Duration timeout, boolean keep) {
-        E2bOptions o = base;
+    static E2bOptions e2bOptions(E2bOptions base, String template, String domain, Duration timeout, boolean keep, String id) {
+        E2bOptions o = id == null ? base : base.sandboxId(id);
         if (template != null) o = o.template(template);
         if (domain != null) o = o.domain(domain);
         if (timeout != null) o = o.timeout(timeout);

@@ -18,9 +18,9 @@ import picocli.CommandLine.Parameters;
                 "or to a new E2B-compatible cloud sandbox (E2B, Novita).",
                 "Switching away from a local sandbox kills its processes (add --force while some run);",
                 "an agent keeps them, also across kernel restarts: %ps, %logs and %wait find them again.",
-                "At startup the kernel reads JBOX_SANDBOX (local, an agent URL, or e2b) and JBOX_SANDBOX_TOKEN(_FILE).",
+                "At startup the kernel reads JBOX_SANDBOX (local, an agent URL, e2b, or e2b:ID) and JBOX_SANDBOX_TOKEN(_FILE).",
                 "Example: %%sandbox connect http://127.0.0.1:49983 --token-file ~/.jbox-token",
-                "         %%sandbox e2b --template base --timeout 30m    %%sandbox local"})
+                "         %%sandbox e2b --template base --timeout 30m --keep    %%sandbox e2b --id i7x2k9q    %%sandbox local"})
 final class SandboxMagic extends MagicBase implements MagicCommand {
 
     @Parameters(paramLabel = "WHERE", arity = "0..2", description = "local | connect URL | e2b (nothing: show the current one).")
@@ -44,13 +44,16 @@ final class SandboxMagic extends MagicBase implements MagicCommand {
     @Option(names = "--keep", description = "e2b: leave the cloud sandbox running when the session ends or switches.")
     boolean keep;
 
+    @Option(names = "--id", paramLabel = "ID", description = "e2b: connect to this running cloud sandbox instead of creating one (it is left running).")
+    String id;
+
     @Option(names = "--force", description = "Switch even though processes of a local sandbox still run (they are killed).")
     boolean force;
 
     @Override
     public EvalResult run(MagicContext ctx) {
         if (where.isEmpty()) {
-            if (token != null || tokenFile != null || template != null || domain != null || timeout != null || keep || force) {
+            if (token != null || tokenFile != null || template != null || domain != null || timeout != null || keep || force || id != null) {
                 throw MagicException.usage("%sandbox: options need a target: local, connect URL or e2b; see %sandbox --help");
             }
             return EvalResult.ok(MimeBundle.text(show(ctx.session())));
@@ -66,16 +69,16 @@ final class SandboxMagic extends MagicBase implements MagicCommand {
     private SandboxChoice choice(MagicSession session) {
         String kind = where.get(0);
         boolean connectOptions = token != null || tokenFile != null;
-        boolean e2bOptions = template != null || domain != null || timeout != null || keep;
+        boolean e2bOptions = template != null || domain != null || timeout != null || keep || id != null;
         switch (kind) {
             case "local" -> {
                 refuse(where.size() > 1, "%sandbox local takes no URL");
-                refuse(connectOptions || e2bOptions, "%sandbox local takes no --token, --token-file, --template, --domain, --timeout or --keep");
+                refuse(connectOptions || e2bOptions, "%sandbox local takes no --token, --token-file, --template, --domain, --timeout, --keep or --id");
                 return SandboxChoice.local();
             }
             case "connect" -> {
                 refuse(where.size() < 2, "%sandbox connect needs the agent's URL, e.g. %sandbox connect http://127.0.0.1:49983 --token-file F");
-                refuse(e2bOptions, "--template, --domain, --timeout and --keep are for %sandbox e2b");
+                refuse(e2bOptions, "--template, --domain, --timeout, --keep and --id are for %sandbox e2b");
                 refuse(token != null && tokenFile != null, "give --token or --token-file, not both");
                 try {
                     String t = SandboxChoice.token(token, tokenFile, "--token-file");
@@ -99,7 +102,8 @@ final class SandboxMagic extends MagicBase implements MagicCommand {
                         throw MagicException.usage("%sandbox e2b: --timeout: " + e.getMessage());
                     }
                 }
-                return SandboxChoice.e2b(SandboxChoice.e2bOptions(session.e2bDefaults(), template, domain, d, keep));
+                refuse(id != null && (template != null || keep), "--id connects to a running sandbox: --template and --keep are for a new one");
+                return SandboxChoice.e2b(SandboxChoice.e2bOptions(session.e2bDefaults(), template, domain, d, keep, id));
             }
             default -> throw MagicException.usage("%sandbox: unknown target '" + kind + "': use local, connect URL or e2b");
         }

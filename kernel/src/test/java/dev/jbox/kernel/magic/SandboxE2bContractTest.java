@@ -79,6 +79,9 @@ class SandboxE2bContractTest {
                 created.add(json.readTree(ex.getRequestBody()));
                 reply(ex, 201, "{\"sandboxID\":\"sbx42\",\"templateID\":\"base\",\"envdVersion\":\"0.5.4\",\"envdAccessToken\":\""
                         + ENVD_TOKEN + "\",\"domain\":null}");
+            } else if (ex.getRequestMethod().equals("POST") && path.equals("/v2/sandboxes/sbx42/connect")) {
+                reply(ex, 200, "{\"sandboxID\":\"sbx42\",\"templateID\":\"base\",\"envdVersion\":\"0.5.4\",\"envdAccessToken\":\""
+                        + ENVD_TOKEN + "\",\"domain\":null}");
             } else if (ex.getRequestMethod().equals("DELETE") && path.equals("/sandboxes/sbx42")) {
                 ex.sendResponseHeaders(204, -1);
             } else {
@@ -131,6 +134,26 @@ class SandboxE2bContractTest {
         ok("%sandbox local");
         assertFalse(calls.contains("DELETE /sandboxes/sbx42"), "kept: " + calls);
         assertFalse(served.commands().get("kept-job").orElseThrow().state().isFinal(), "its process still runs");
+    }
+
+    @Test
+    void aKeptSandboxIsFoundAgainByIdAfterARestart() {
+        ok("%sandbox e2b --keep");
+        ok("%bg --name long-job sleep 30");
+        ev.close(); // a kernel restart
+        Map<String, String> env = Map.of(SandboxChoice.ENV, "e2b:sbx42", "E2B_API_KEY", KEY,
+                "E2B_API_URL", "http://127.0.0.1:" + api.getAddress().getPort(), "E2B_SANDBOX_URL", envd.url());
+        ev = MagicEvaluator.fromEnvironment(new JavaRecorder(), env);
+        ev.session().e2bDefaults(() -> E2bOptions.fromEnv(env));
+        String ps = ok("%ps");
+        assertTrue(ps.contains("long-job"), "JBOX_SANDBOX=e2b:ID connects to the kept sandbox: " + ps);
+        assertTrue(calls.contains("POST /v2/sandboxes/sbx42/connect"), calls.toString());
+        ok("%sandbox local");
+        ok("%sandbox e2b --id sbx42");
+        assertTrue(ok("%ps").contains("long-job"));
+        ok("%sandbox local");
+        assertFalse(calls.contains("DELETE /sandboxes/sbx42"), "neither kept nor attached sandboxes are deleted: " + calls);
+        assertTrue(error("%sandbox e2b --id sbx42 --keep").contains("--id connects to a running sandbox"));
     }
 
     @Test
