@@ -27,7 +27,7 @@ public final class MagicSession implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("jbox.sandbox");
 
-    private volatile Supplier<Sandbox> sandboxFactory;
+    private final Supplier<Sandbox> sandboxFactory; // used until a SandboxChoice is made
     private volatile SandboxChoice choice; // null when a test gave a plain factory: treated like local
     private volatile Sandbox sandbox;
     private final Map<String, String> env = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -46,7 +46,6 @@ public final class MagicSession implements AutoCloseable {
     public MagicSession(SandboxChoice choice) {
         this((Supplier<Sandbox>) null);
         this.choice = choice;
-        this.sandboxFactory = () -> choice.open(this::notice);
     }
 
     public MagicSession(Supplier<Sandbox> sandboxFactory) {
@@ -69,7 +68,7 @@ public final class MagicSession implements AutoCloseable {
         if (s != null) return s;
         synchronized (this) {
             if (closed) throw new IllegalStateException("the session is closed");
-            if (sandbox == null) sandbox = sandboxFactory.get();
+            if (sandbox == null) sandbox = choice != null ? choice.open(this::notice) : sandboxFactory.get();
             return sandbox;
         }
     }
@@ -124,7 +123,6 @@ public final class MagicSession implements AutoCloseable {
             }
             sandbox = opened;
             choice = next;
-            sandboxFactory = () -> next.open(this::notice);
         }
         if (old != null) letGo(old, oldKills, "detached: %sandbox switched to " + next.describe() + "; it keeps running on "
                 + old.describe());
