@@ -12,6 +12,7 @@ import jdk.jshell.JShellException;
 import jdk.jshell.MethodSnippet;
 import jdk.jshell.Snippet;
 import jdk.jshell.UnresolvedReferenceException;
+import jdk.jshell.spi.ExecutionControl;
 
 /** Turns JShell's diagnostics and exceptions into the {@code error} content users read: ename, evalue, traceback. */
 final class ErrorReports {
@@ -83,24 +84,60 @@ final class ErrorReports {
 
     static EvalResult runtimeError(JShell jshell, JShellException e, SnippetLocations locations) {
         if (e instanceof UnresolvedReferenceException ure) {
-            String msg = unresolvedMessage(jshell, ure.getSnippet(), "cannot be used");
-            return EvalResult.failed(UNRESOLVED, msg, List.of(UNRESOLVED + ": " + msg));
+            return unresolved(jshell, ure.getSnippet());
         }
         if (e instanceof EvalException ee) {
-            String ename = ee.getExceptionClassName();
-            String evalue = ee.getMessage() == null ? "" : ee.getMessage();
-            List<String> traceback = new ArrayList<>();
-            appendTrace(traceback, ee, locations, "");
-            return EvalResult.failed(ename, evalue, traceback);
+            return thrown(Thrown.of(ee), locations);
         }
         String evalue = e.getMessage() == null ? "" : e.getMessage();
         return EvalResult.failed(e.getClass().getSimpleName(), evalue, List.of(e.getClass().getSimpleName() + ": " + evalue));
     }
 
-    private static void appendTrace(List<String> out, EvalException e, SnippetLocations locations, String prefix) {
-        String msg = e.getMessage();
-        out.add(prefix + e.getExceptionClassName() + (msg == null ? "" : ": " + msg));
-        StackTraceElement[] frames = e.getStackTrace();
+    /**
+     * The same report for what a snippet threw when the kernel invoked its compiled class itself (a re-run cell,
+     * see {@code CompiledSnippets}): the execution engine's exceptions instead of JShell's.
+     */
+    static EvalResult runtimeError(JShell jshell, ExecutionControl.RunException e, SnippetLocations locations) {
+        if (e instanceof ExecutionControl.ResolutionException re) {
+            Snippet s = jshell.snippets().filter(sn -> sn.id().equals(Integer.toString(re.id()))).findFirst().orElse(null);
+            if (s instanceof DeclarationSnippet d) {
+                return unresolved(jshell, d);
+            }
+        }
+        return thrown(Thrown.of(e, jshell), locations);
+    }
+
+    private static EvalResult unresolved(JShell jshell, DeclarationSnippet s) {
+        String msg = unresolvedMessage(jshell, s, "cannot be used");
+        return EvalResult.failed(UNRESOLVED, msg, List.of(UNRESOLVED + ": " + msg));
+    }
+
+    private static EvalResult thrown(Thrown t, SnippetLocations locations) {
+        List<String> traceback = new ArrayList<>();
+        appendTrace(traceback, t, locations, "");
+        return EvalResult.failed(t.className(), t.message() == null ? "" : t.message(), traceback);
+    }
+
+    /** An exception thrown by cell code, as JShell and the execution engine both describe it: class name, message, frames. */
+    private record Thrown(String className, String message, StackTraceElement[] frames, Thrown cause) {
+
+        static Thrown of(EvalException e) {
+            Thrown cause = e.getCause() instanceof EvalException c && c != e ? of(c) : null;
+            return new Thrown(e.getExceptionClassName(), e.getMessage(), e.getStackTrace(), cause);
+        }
+
+        /** Its frames are raw: snippet classes are translated as JShell translates them ({@link SnippetFrames}). */
+        static Thrown of(ExecutionControl.RunException e, JShell jshell) {
+            Thrown cause = e.getCause() instanceof ExecutionControl.RunException c && c != e ? of(c, jshell) : null;
+            String name = e instanceof ExecutionControl.UserException u ? u.causeExceptionClass() : e.getClass().getSimpleName();
+            return new Thrown(name, e.getMessage(), SnippetFrames.translate(jshell, e.getStackTrace()), cause);
+        }
+    }
+
+    private static void appendTrace(List<String> out, Thrown e, SnippetLocations locations, String prefix) {
+        String msg = e.message();
+        out.add(prefix + e.className() + (msg == null ? "" : ": " + msg));
+        StackTraceElement[] frames = e.frames();
         int last = -1;
         for (int i = 0; i < frames.length; i++) {
             if (isUserFrame(frames[i])) {
@@ -112,8 +149,8 @@ final class ErrorReports {
                 out.add("    at " + frame(frames[i], locations));
             }
         }
-        if (e.getCause() instanceof EvalException cause && cause != e) {
-            appendTrace(out, cause, locations, "Caused by: ");
+        if (e.cause() != null) {
+            appendTrace(out, e.cause(), locations, "Caused by: ");
         }
     }
 

@@ -10,6 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.jshell.execution.LocalExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
+import jdk.jshell.spi.ExecutionControl.EngineTerminationException;
+import jdk.jshell.spi.ExecutionControl.InternalException;
+import jdk.jshell.spi.ExecutionControl.RunException;
 import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
 
@@ -25,6 +28,8 @@ import jdk.jshell.spi.ExecutionEnv;
 final class InProcessExecution extends LocalExecutionControl {
 
     static final long ESCALATE_AFTER_MILLIS = 300;
+    /** The method JShell generates in each snippet's class to run it. */
+    private static final String DO_IT = "do_it$";
     private static final Object NO_VALUE = new Object();
     private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -33,6 +38,9 @@ final class InProcessExecution extends LocalExecutionControl {
     private volatile Thread running;
     private volatile long stopRequestedAt;
     private volatile Object lastValue = NO_VALUE;
+    /** Counts invocations by class name, so the evaluator learns which class holds the snippet it just ran. */
+    private long invocations;
+    private String lastInvokedClass;
     private boolean stopHookReady;
     private Field stopCheckFlag;
     private Field stopCheckTarget;
@@ -84,6 +92,40 @@ final class InProcessExecution extends LocalExecutionControl {
     @Override
     public void stop() {
         requestStop();
+    }
+
+    @Override
+    public String invoke(String className, String methodName) throws RunException, InternalException, EngineTerminationException {
+        invocations++;
+        lastInvokedClass = className;
+        return super.invoke(className, methodName);
+    }
+
+    /** How many snippet classes were invoked so far (JShell's own runs and {@link #rerun} both count). */
+    long invocations() {
+        return invocations;
+    }
+
+    /** The class of the last invoked snippet, as JShell named it. */
+    String lastInvokedClass() {
+        return lastInvokedClass;
+    }
+
+    /**
+     * Runs an already loaded snippet class again, as JShell ran it: on a cell thread, stoppable. Returns the value
+     * it produced ({@link #hasValue} false when none).
+     */
+    Object rerun(String className) throws RunException, InternalException, EngineTerminationException {
+        lastValue = NO_VALUE;
+        invoke(className, DO_IT);
+        return takeLastValue();
+    }
+
+    /** Sets static field {@code name} of snippet class {@code className} (a JShell variable) to {@code value}. */
+    void setVariable(String className, String name, Object value) throws ReflectiveOperationException {
+        Field f = findClass(className).getDeclaredField(name);
+        f.setAccessible(true);
+        f.set(null, value);
     }
 
     @Override

@@ -28,6 +28,7 @@ import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
+import jdk.jshell.spi.ExecutionControl;
 
 /**
  * {@link Evaluator} on an in-process JShell: cells share objects with the kernel. Construction returns quickly;
@@ -71,6 +72,7 @@ public final class JShellEvaluator implements Evaluator {
         }
     };
 
+    private final CompiledSnippets compiled = new CompiledSnippets();
     private final InProcessExecution execution;
     private final JShell jshell;
     private final SourceCodeAnalysis analysis;
@@ -219,27 +221,37 @@ public final class JShellEvaluator implements Evaluator {
     }
 
     private SnippetOutcome evalSnippet(String source, int firstLine, CellOutput output) {
+        CompiledSnippets.Compiled known = compiled.get(source);
+        if (known != null) {
+            return rerun(known, firstLine);
+        }
         String asValue = valueDeclaration(source);
         if (asValue != null) {
-            SnippetOutcome o = evalValue(asValue, firstLine);
+            SnippetOutcome o = evalValue(source, asValue, firstLine);
             valueExpressions.put(source, o != null); // next time, skip what does not compile as a value
             if (o != null) {
                 return o;
             }
         }
         execution.takeLastValue();
+        long invocationsBefore = execution.invocations();
         List<SnippetEvent> events = jshell.eval(source);
         if (interruptRequested || execution.stopRequested()) {
             return new SnippetOutcome(null, ErrorReports.interrupted());
         }
         MimeBundle value = null;
+        SnippetEvent main = null;
+        int mainEvents = 0;
         for (SnippetEvent e : events) {
             if (e.causeSnippet() != null) {
                 continue; // an effect on another snippet (overwritten, now resolved), not this one's outcome
             }
+            main = e;
+            mainEvents++;
             Snippet s = e.snippet();
             if (s instanceof PersistentSnippet && e.status().isDefined()) {
                 valueExpressions.clear(); // a new type, signature or import may change what an expression is
+                compiled.clear();
             }
             locations.record(s.id(), firstLine);
             if (e.status() == Snippet.Status.REJECTED) {
@@ -251,6 +263,7 @@ public final class JShellEvaluator implements Evaluator {
                 return new SnippetOutcome(null, ErrorReports.compileError(errors, source, firstLine));
             }
             if (e.exception() != null) {
+                remember(source, main, invocationsBefore);
                 return new SnippetOutcome(null, ErrorReports.runtimeError(jshell, e.exception(), locations));
             }
             if (s instanceof DeclarationSnippet d && (e.status() == Snippet.Status.RECOVERABLE_DEFINED
@@ -263,7 +276,70 @@ public final class JShellEvaluator implements Evaluator {
                 value = shownValue(e);
             }
         }
+        if (mainEvents == 1) {
+            remember(source, main, invocationsBefore);
+        }
         return new SnippetOutcome(value, null);
+    }
+
+    /**
+     * Keeps {@code source}'s compiled class for re-runs when it is a statement or expression that compiled and ran
+     * as exactly one invocation (declarations are never kept: running one again is not what redefining means).
+     */
+    private void remember(String source, SnippetEvent main, long invocationsBefore) {
+        Snippet s = main.snippet();
+        if (s instanceof PersistentSnippet || main.status() != Snippet.Status.VALID
+                || execution.invocations() != invocationsBefore + 1) {
+            return;
+        }
+        CompiledSnippets.Kind kind = producesValue(s) ? CompiledSnippets.Kind.EXPRESSION : CompiledSnippets.Kind.STATEMENT;
+        compiled.put(source, new CompiledSnippets.Compiled(execution.lastInvokedClass(), s.id(), kind));
+    }
+
+    /** Runs {@code source}'s class again instead of compiling it again (see {@link CompiledSnippets}). */
+    private SnippetOutcome rerun(CompiledSnippets.Compiled c, int firstLine) {
+        locations.record(c.snippetId(), firstLine);
+        Object v;
+        try {
+            v = execution.rerun(c.className());
+        } catch (ExecutionControl.StoppedException e) {
+            return new SnippetOutcome(null, ErrorReports.interrupted());
+        } catch (ExecutionControl.RunException e) {
+            if (c.kind() == CompiledSnippets.Kind.VALUE_DECLARATION) {
+                setValueVariable(c, null, true);
+            }
+            return new SnippetOutcome(null, ErrorReports.runtimeError(jshell, e, locations));
+        } catch (ExecutionControl.ExecutionControlException e) {
+            compiled.clear(); // not the user's failure: from now on, through JShell again
+            String msg = "jbox could not run the compiled cell again (" + e.getMessage() + "); run the cell once more";
+            return new SnippetOutcome(null, EvalResult.failed("InternalError", msg, List.of("InternalError: " + msg)));
+        }
+        if (interruptRequested || execution.stopRequested()) {
+            return new SnippetOutcome(null, ErrorReports.interrupted());
+        }
+        if (!c.showsValue()) {
+            return new SnippetOutcome(null, null);
+        }
+        if (c.kind() == CompiledSnippets.Kind.VALUE_DECLARATION) {
+            setValueVariable(c, v, false);
+        }
+        return new SnippetOutcome(!InProcessExecution.hasValue(v) || Display.isDisplayId(v) ? null : render(v), null);
+    }
+
+    /**
+     * Later cells read the value variable from the latest value declaration's class, not from a re-run older one.
+     * A run that threw leaves null, as JShell's declaration with a throwing initializer does.
+     */
+    private void setValueVariable(CompiledSnippets.Compiled c, Object v, boolean threw) {
+        String holder = compiled.valueHolder();
+        if (holder == null || (holder.equals(c.className()) && !threw)) {
+            return; // unknown, or its own run assigned it
+        }
+        try {
+            execution.setVariable(holder, VALUE_VARIABLE, threw || !InProcessExecution.hasValue(v) ? null : v);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            StdStreams.kernelErr().println("jbox: cannot update " + VALUE_VARIABLE + ": " + e);
+        }
     }
 
     /**
@@ -295,9 +371,13 @@ public final class JShellEvaluator implements Evaluator {
         return "Object " + VALUE_VARIABLE + " = (" + expression + "\n);";
     }
 
-    /** Evaluates the declaration {@link #valueDeclaration} made; null if it did not compile (then nothing ran). */
-    private SnippetOutcome evalValue(String declaration, int firstLine) {
+    /**
+     * Evaluates the declaration {@link #valueDeclaration} made of {@code source}; null if it did not compile (then
+     * nothing ran).
+     */
+    private SnippetOutcome evalValue(String source, String declaration, int firstLine) {
         execution.takeLastValue();
+        long invocationsBefore = execution.invocations();
         List<SnippetEvent> events = jshell.eval(declaration);
         SnippetEvent main = null;
         for (SnippetEvent e : events) {
@@ -318,6 +398,12 @@ public final class JShellEvaluator implements Evaluator {
             return null; // e.g. an unresolved reference, or a verdict from before a redefinition: JShell's own way
         }
         locations.record(main.snippet().id(), firstLine);
+        if (execution.invocations() == invocationsBefore + 1) {
+            compiled.put(source, new CompiledSnippets.Compiled(execution.lastInvokedClass(), main.snippet().id(),
+                    CompiledSnippets.Kind.VALUE_DECLARATION));
+        } else {
+            compiled.valueDeclared(null); // declared in a class we did not see run: unknown
+        }
         if (main.exception() != null) {
             return new SnippetOutcome(null, ErrorReports.runtimeError(jshell, main.exception(), locations));
         }
@@ -366,6 +452,17 @@ public final class JShellEvaluator implements Evaluator {
             }
         }
         return line;
+    }
+
+    /** How many snippets JShell holds, active or not (each evaluation adds at least one; re-runs add none). */
+    long snippetCount() {
+        session.lock();
+        try {
+            return jshell.snippets().count();
+        } finally {
+            lastUse.set(System.nanoTime());
+            session.unlock();
+        }
     }
 
     /** How many snippets are active in the JShell session (each one is part of every later compilation). */
