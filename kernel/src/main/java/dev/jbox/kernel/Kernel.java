@@ -41,16 +41,21 @@ final class Kernel {
     private boolean finished;
 
     private Kernel(ConnectionInfo info, Supplier<Evaluator> evaluators, History history) {
-        ObjectMapper json = new ObjectMapper();
-        FrameCodec codec = new FrameCodec(json, new Signer(info.key()));
-        MessageFactory factory = new MessageFactory(json);
-
-        WireSocket shellSocket = new WireSocket("shell", bind(SocketType.ROUTER, info, info.shellPort()), codec);
-        WireSocket controlSocket = new WireSocket("control", bind(SocketType.ROUTER, info, info.controlPort()), codec);
-        WireSocket stdinSocket = new WireSocket("stdin", bind(SocketType.ROUTER, info, info.stdinPort()), codec);
+        // Bind first: a client that connects before the sockets exist retries only every 100 ms, and the JSON and
+        // HMAC set-up below (about 50 ms) can overlap its connecting.
+        ZMQ.Socket shellZmq = bind(SocketType.ROUTER, info, info.shellPort());
+        ZMQ.Socket controlZmq = bind(SocketType.ROUTER, info, info.controlPort());
+        ZMQ.Socket stdinZmq = bind(SocketType.ROUTER, info, info.stdinPort());
         ZMQ.Socket iopub = bind(SocketType.PUB, info, info.iopubPort());
         iopub.setSndHWM(0); // no message is dropped on a slow subscriber; cells coalesce, so the count stays small
         ZMQ.Socket hb = bind(SocketType.REP, info, info.hbPort());
+
+        ObjectMapper json = new ObjectMapper();
+        FrameCodec codec = new FrameCodec(json, new Signer(info.key()));
+        MessageFactory factory = new MessageFactory(json);
+        WireSocket shellSocket = new WireSocket("shell", shellZmq, codec);
+        WireSocket controlSocket = new WireSocket("control", controlZmq, codec);
+        WireSocket stdinSocket = new WireSocket("stdin", stdinZmq, codec);
 
         // Kernel threads exist before any cell runs, so none of them inherits a cell's output binding.
         timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "jbox-output-timer"));
