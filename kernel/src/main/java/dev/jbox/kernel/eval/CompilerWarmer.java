@@ -25,7 +25,7 @@ final class CompilerWarmer implements Runnable {
     static final int ROUNDS = 150;
     static final long BUDGET_NANOS = 20_000_000_000L;
 
-    /** Expressions like real cells, evaluated the way {@link JShellEvaluator} does (see its valueDeclaration). */
+    /** Expressions like real cells, evaluated the way {@link JShellEvaluator} does (see its valueAssignment). */
     private static final String[] EXPRESSIONS = {
         "1 + %d", "Math.max(%d, 2)", "\"abc\".repeat(%d % 3)", "java.util.List.of(%d).size()",
     };
@@ -80,14 +80,14 @@ final class CompilerWarmer implements Runnable {
                 js.addToClasspath(entry);
             }
             SourceCodeAnalysis analysis = js.sourceCodeAnalysis();
+            js.eval(JShellEvaluator.VALUE_DECLARATION);
             for (int round = 0; round < rounds && System.nanoTime() < deadline; round++) {
                 String n = Integer.toString(round);
                 for (String e : EXPRESSIONS) {
                     awaitIdleUser();
                     String expression = e.replace("%d", n);
                     analysis.analyzeCompletion(expression);
-                    analysis.sourceToSnippets(expression);
-                    js.eval("Object $w = (" + expression + "\n);");
+                    js.eval(JShellEvaluator.assignValue(expression));
                     evaluated.incrementAndGet();
                 }
                 for (String st : STATEMENTS) {

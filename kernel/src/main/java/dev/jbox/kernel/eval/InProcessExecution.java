@@ -121,13 +121,6 @@ final class InProcessExecution extends LocalExecutionControl {
         return takeLastValue();
     }
 
-    /** Sets static field {@code name} of snippet class {@code className} (a JShell variable) to {@code value}. */
-    void setVariable(String className, String name, Object value) throws ReflectiveOperationException {
-        Field f = findClass(className).getDeclaredField(name);
-        f.setAccessible(true);
-        f.set(null, value);
-    }
-
     @Override
     protected String invoke(Method doit) throws Exception {
         installStopHook();

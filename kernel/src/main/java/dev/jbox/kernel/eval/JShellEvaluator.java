@@ -57,8 +57,11 @@ public final class JShellEvaluator implements Evaluator {
             "import java.time.*;",
             "import static dev.jbox.kernel.display.Display.*;");
 
-    /** Holds the value of the last expression cell (see {@link #valueDeclaration}). */
+    /** Holds the value of the last expression cell (see {@link #valueAssignment}). */
     public static final String VALUE_VARIABLE = "$jboxValue";
+
+    /** Declares {@link #VALUE_VARIABLE} once per session; value cells assign it. */
+    static final String VALUE_DECLARATION = "Object " + VALUE_VARIABLE + " = null;";
 
     /**
      * Per snippet text, whether it compiled as a value declaration last time, so that a re-run void call does not
@@ -73,6 +76,8 @@ public final class JShellEvaluator implements Evaluator {
     };
 
     private final CompiledSnippets compiled = new CompiledSnippets();
+    /** The session's declaration of {@link #VALUE_VARIABLE}. */
+    private Snippet valueVariable;
     private final InProcessExecution execution;
     private final JShell jshell;
     private final SourceCodeAnalysis analysis;
@@ -132,6 +137,7 @@ public final class JShellEvaluator implements Evaluator {
                     }
                 }
             }
+            declareValueVariable();
             jshell.eval("{}"); // compiles and runs once, so the first cell does not pay for it
             analysis.analyzeCompletion("1 + 1");
             analysis.completionSuggestions("Str", 3, new int[1]);
@@ -225,7 +231,7 @@ public final class JShellEvaluator implements Evaluator {
         if (known != null) {
             return rerun(known, firstLine);
         }
-        String asValue = valueDeclaration(source);
+        String asValue = valueAssignment(source);
         if (asValue != null) {
             SnippetOutcome o = evalValue(source, asValue, firstLine);
             valueExpressions.put(source, o != null); // next time, skip what does not compile as a value
@@ -292,8 +298,7 @@ public final class JShellEvaluator implements Evaluator {
                 || execution.invocations() != invocationsBefore + 1) {
             return;
         }
-        CompiledSnippets.Kind kind = producesValue(s) ? CompiledSnippets.Kind.EXPRESSION : CompiledSnippets.Kind.STATEMENT;
-        compiled.put(source, new CompiledSnippets.Compiled(execution.lastInvokedClass(), s.id(), kind));
+        compiled.put(source, new CompiledSnippets.Compiled(execution.lastInvokedClass(), s.id(), producesValue(s)));
     }
 
     /** Runs {@code source}'s class again instead of compiling it again (see {@link CompiledSnippets}). */
@@ -305,9 +310,6 @@ public final class JShellEvaluator implements Evaluator {
         } catch (ExecutionControl.StoppedException e) {
             return new SnippetOutcome(null, ErrorReports.interrupted());
         } catch (ExecutionControl.RunException e) {
-            if (c.kind() == CompiledSnippets.Kind.VALUE_DECLARATION) {
-                setValueVariable(c, null, true);
-            }
             return new SnippetOutcome(null, ErrorReports.runtimeError(jshell, e, locations));
         } catch (ExecutionControl.ExecutionControlException e) {
             compiled.clear(); // not the user's failure: from now on, through JShell again
@@ -317,44 +319,24 @@ public final class JShellEvaluator implements Evaluator {
         if (interruptRequested || execution.stopRequested()) {
             return new SnippetOutcome(null, ErrorReports.interrupted());
         }
-        if (!c.showsValue()) {
-            return new SnippetOutcome(null, null);
-        }
-        if (c.kind() == CompiledSnippets.Kind.VALUE_DECLARATION) {
-            setValueVariable(c, v, false);
-        }
-        return new SnippetOutcome(!InProcessExecution.hasValue(v) || Display.isDisplayId(v) ? null : render(v), null);
+        boolean shown = c.showsValue() && InProcessExecution.hasValue(v) && !Display.isDisplayId(v);
+        return new SnippetOutcome(shown ? render(v) : null, null);
     }
 
     /**
-     * Later cells read the value variable from the latest value declaration's class, not from a re-run older one.
-     * A run that threw leaves null, as JShell's declaration with a throwing initializer does.
-     */
-    private void setValueVariable(CompiledSnippets.Compiled c, Object v, boolean threw) {
-        String holder = compiled.valueHolder();
-        if (holder == null || (holder.equals(c.className()) && !threw)) {
-            return; // unknown, or its own run assigned it
-        }
-        try {
-            execution.setVariable(holder, VALUE_VARIABLE, threw || !InProcessExecution.hasValue(v) ? null : v);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            StdStreams.kernelErr().println("jbox: cannot update " + VALUE_VARIABLE + ": " + e);
-        }
-    }
-
-    /**
-     * For an expression with a value, the same as a declaration of {@link #VALUE_VARIABLE}; else null.
+     * For an expression with a value, the same as an assignment to {@link #VALUE_VARIABLE}; else null.
      *
      * <p>Why: JShell keeps every expression's value in a new temporary variable ({@code $1}, {@code $2}, ...), and
      * each of them is imported into every later snippet's compilation, so each cell compiled slower than the one
      * before (15 ms after 200 expression cells, 45 ms after 1,200). Compiling the temporary variable's typed
-     * wrapper also costs about four times a plain declaration. One reused {@code Object} variable keeps the cost
-     * flat. Cells show values, not {@code $N} names, so nothing visible changes; the last value stays reachable
-     * as {@code $jboxValue}. Which snippets to try is decided from the text ({@link ExpressionShape}), not by
-     * asking JShell, whose analysis costs as much as the compilation itself; what the rewrite cannot compile (a
+     * wrapper also costs several times an assignment. One {@code Object} variable, declared at startup and assigned
+     * by every value cell, keeps the cost flat (an assignment also compiles about 18% faster than redeclaring the
+     * variable each time). Cells show values, not {@code $N} names, so nothing visible changes; the last value stays
+     * reachable as {@code $jboxValue}. Which snippets to try is decided from the text ({@link ExpressionShape}), not
+     * by asking JShell, whose analysis costs as much as the compilation itself; what the rewrite cannot compile (a
      * void call, a lambda, an unresolved name) runs as written, so the guess only ever costs time.
      */
-    private String valueDeclaration(String source) {
+    private String valueAssignment(String source) {
         String expression = source.strip();
         while (expression.endsWith(";")) {
             expression = expression.substring(0, expression.length() - 1).stripTrailing();
@@ -363,22 +345,29 @@ public final class JShellEvaluator implements Evaluator {
         if (known == null ? !ExpressionShape.mayBeExpression(expression) : !known) {
             return null;
         }
-        if (expression.contains(VALUE_VARIABLE)) {
-            return null; // the declaration would refer to the variable it replaces
-        }
-        // The newline keeps a trailing line comment from swallowing the closing parenthesis; the expression
-        // stays on the first line, so line numbers in stack traces do not move.
-        return "Object " + VALUE_VARIABLE + " = (" + expression + "\n);";
+        return assignValue(expression);
     }
 
     /**
-     * Evaluates the declaration {@link #valueDeclaration} made of {@code source}; null if it did not compile (then
-     * nothing ran).
+     * The snippet that assigns {@code expression} to {@link #VALUE_VARIABLE}. The newline keeps a trailing line
+     * comment from swallowing the closing parenthesis; the expression stays on the first line, so line numbers in
+     * stack traces do not move.
      */
-    private SnippetOutcome evalValue(String source, String declaration, int firstLine) {
+    static String assignValue(String expression) {
+        return VALUE_VARIABLE + " = (" + expression + "\n);";
+    }
+
+    /** Evaluates {@code assignment}, made of {@code source}; null if it did not compile (then nothing ran). */
+    private SnippetOutcome evalValue(String source, String assignment, int firstLine) {
+        if (valueVariable == null || !jshell.status(valueVariable).isActive()) {
+            if (assignment.indexOf(VALUE_VARIABLE, VALUE_VARIABLE.length()) >= 0) {
+                return null; // reads the user's own declaration of the name: JShell's way
+            }
+            declareValueVariable(); // a declaration of the user's replaced it: the name is the kernel's
+        }
         execution.takeLastValue();
         long invocationsBefore = execution.invocations();
-        List<SnippetEvent> events = jshell.eval(declaration);
+        List<SnippetEvent> events = jshell.eval(assignment);
         SnippetEvent main = null;
         for (SnippetEvent e : events) {
             if (e.causeSnippet() == null) {
@@ -392,22 +381,27 @@ public final class JShellEvaluator implements Evaluator {
             return new SnippetOutcome(null, ErrorReports.interrupted());
         }
         if (main.status() != Snippet.Status.VALID) {
-            if (main.status().isDefined() || main.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
-                jshell.drop(main.snippet());
-            }
-            return null; // e.g. an unresolved reference, or a verdict from before a redefinition: JShell's own way
+            return null; // e.g. a void call or an unresolved name: JShell's own way says what it is
         }
         locations.record(main.snippet().id(), firstLine);
         if (execution.invocations() == invocationsBefore + 1) {
-            compiled.put(source, new CompiledSnippets.Compiled(execution.lastInvokedClass(), main.snippet().id(),
-                    CompiledSnippets.Kind.VALUE_DECLARATION));
-        } else {
-            compiled.valueDeclared(null); // declared in a class we did not see run: unknown
+            compiled.put(source, new CompiledSnippets.Compiled(execution.lastInvokedClass(), main.snippet().id(), true));
         }
         if (main.exception() != null) {
             return new SnippetOutcome(null, ErrorReports.runtimeError(jshell, main.exception(), locations));
         }
         return new SnippetOutcome(shownValue(main), null);
+    }
+
+    private void declareValueVariable() {
+        valueVariable = null;
+        for (SnippetEvent e : jshell.eval(VALUE_DECLARATION)) {
+            if (e.causeSnippet() == null && e.status() == Snippet.Status.VALID) {
+                valueVariable = e.snippet();
+            }
+        }
+        valueExpressions.clear();
+        compiled.clear();
     }
 
     /** What the cell shows for the value of {@code e}'s snippet: rendered richly, as text, or nothing for a display id. */
@@ -465,11 +459,11 @@ public final class JShellEvaluator implements Evaluator {
         }
     }
 
-    /** How many snippets are active in the JShell session (each one is part of every later compilation). */
-    long activeSnippets() {
+    /** How many declarations and imports are active: each one is imported into every later snippet's compilation. */
+    long activeDeclarations() {
         session.lock();
         try {
-            return jshell.snippets().filter(sn -> jshell.status(sn).isActive()).count();
+            return jshell.snippets().filter(sn -> sn instanceof PersistentSnippet && jshell.status(sn).isActive()).count();
         } finally {
             lastUse.set(System.nanoTime());
             session.unlock();

@@ -200,11 +200,11 @@ class JShellEvaluatorTest {
         for (int i = 0; i < 5; i++) {
             text(run("pile + " + i)); // the first ones may define the value variable
         }
-        long before = ev.activeSnippets();
+        long before = ev.activeDeclarations();
         for (int i = 0; i < 40; i++) {
             assertEquals(Integer.toString(i + 1), text(run("pile + 1 + " + i)));
         }
-        assertEquals(before, ev.activeSnippets(), "40 expression cells added no active snippet");
+        assertEquals(before, ev.activeDeclarations(), "40 expression cells declared nothing that later cells import");
     }
 
     @Test
@@ -221,6 +221,17 @@ class JShellEvaluatorTest {
         assertEquals("3", text(run("1 +\n  2;")));
         assertEquals("\"last\"", text(run("\"la\" + \"st\"")));
         assertEquals("\"last\"", text(run(JShellEvaluator.VALUE_VARIABLE)), "the last value stays reachable");
+    }
+
+    @Test
+    void theValueVariableIsTheKernelsEvenAfterAUserDeclaresIt() {
+        assertEquals("41", text(run("40 + 1")));
+        assertEquals("42", text(run("(Integer) " + JShellEvaluator.VALUE_VARIABLE + " + 1")), "the last value takes part in expressions");
+        assertEquals("42", text(run(JShellEvaluator.VALUE_VARIABLE)));
+        run("String " + JShellEvaluator.VALUE_VARIABLE + " = \"mine\";");
+        assertEquals("\"mine\"", text(run(JShellEvaluator.VALUE_VARIABLE)));
+        assertEquals("7", text(run("3 + 4")), "the kernel declares its variable again");
+        assertEquals("7", text(run(JShellEvaluator.VALUE_VARIABLE)));
     }
 
     @Test
