@@ -153,6 +153,29 @@ class Execution(KernelCase):
         self.assertEqual(reply["content"]["execution_count"], before)
         self.assertEqual(run(self.kc, "3")[0]["content"]["execution_count"], before + 1)
 
+    def test_rerun_cell_runs_again(self):
+        """The same cell text three times (jbox runs the class compiled the first time): output, value and error
+        each time, as for a new cell; a redefinition in between is followed."""
+        run(self.kc, "int reruns = 0;\nint step() { return 1; }")
+        cell = 'System.out.println("run " + reruns);\nreruns += step()'
+        for i in range(3):
+            reply, msgs = run(self.kc, cell)
+            self.assertEqual(reply["content"]["status"], "ok")
+            self.assertEqual(stdout_of(msgs), f"run {i}\n")
+            result = [m for m in msgs if m["msg_type"] == "execute_result"]
+            self.assertEqual(result[0]["content"]["data"]["text/plain"], str(i + 1))
+        run(self.kc, "int step() { return 10; }")
+        reply, msgs = run(self.kc, cell)
+        self.assertEqual(stdout_of(msgs), "run 3\n")
+        self.assertEqual([m for m in msgs if m["msg_type"] == "execute_result"][0]["content"]["data"]["text/plain"], "13")
+        failing = "\nList.of().get(reruns)"
+        for _ in range(2):
+            reply, msgs = run(self.kc, failing)
+            self.assertEqual(reply["content"]["status"], "error")
+            self.assertEqual(reply["content"]["ename"], "java.lang.ArrayIndexOutOfBoundsException")
+            self.assertIn("(line 2)", reply["content"]["traceback"][-1])
+            self.assertEqual([m["msg_type"] for m in msgs].count("error"), 1)
+
     def test_user_expressions(self):
         reply, _ = run(self.kc, "int ue = 6;", user_expressions={"sq": "ue * ue", "bad": "nope + 1"})
         ue = reply["content"]["user_expressions"]
