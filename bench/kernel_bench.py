@@ -149,6 +149,7 @@ def main():
                     "cold50": pct(cold, 50), "cold99": pct(cold, 99),
                     "call50": pct(calls, 50), "empty50": pct(empty, 50), "distinct50": pct(distinct, 50),
                     "mbps": len(text.encode()) / secs / 1e6, "lost": max(lost, 0), "exact": exact,
+                    "mbps_first": len(text.encode()) / prints[0][0] / 1e6,
                 }
             finally:
                 stop(km, kc)
@@ -165,7 +166,8 @@ def main():
         row("call p50 (ms)", "call50")
         row("1 + N, N new, p50 (ms)", "distinct50")
         row("empty cell p50 (ms)", "empty50")
-        print(f"{'stdout (MB/s)':22}{j['mbps']:12.2f}{p['mbps']:12.2f}{j['mbps'] / p['mbps']:10.2f}  >= 2.0")
+        print(f"{'stdout (MB/s)':22}{j['mbps']:12.2f}{p['mbps']:12.2f}{j['mbps'] / p['mbps']:10.2f}  >= 2.0 (median of 3)")
+        print(f"{'stdout, 1st run':22}{j['mbps_first']:12.2f}{p['mbps_first']:12.2f}{j['mbps_first'] / p['mbps_first']:10.2f}")
         print(f"{'stdout bytes lost':22}{j['lost']:12d}{p['lost']:12d}{'':10}  0 (exact: jbox {j['exact']}, ipykernel {p['exact']})")
         ok = (j["startup"] <= p["startup"] and j["p50"] <= 1.5 * p["p50"] and j["mbps"] >= 2 * p["mbps"] and j["lost"] == 0)
         print("all goals met" if ok else "some goals NOT met")
