@@ -44,8 +44,4 @@ final class CompiledSnippets {
     void clear() {
         byText.clear();
     }
-
-    int size() {
-        return byText.size();
-    }
 }

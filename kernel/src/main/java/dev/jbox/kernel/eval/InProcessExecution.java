@@ -38,7 +38,7 @@ final class InProcessExecution extends LocalExecutionControl {
     private volatile Thread running;
     private volatile long stopRequestedAt;
     private volatile Object lastValue = NO_VALUE;
-    /** Counts invocations by class name, so the evaluator learns which class holds the snippet it just ran. */
+    /** Invocations so far and the last invoked class: how the evaluator learns which class holds the snippet it just ran. */
     private long invocations;
     private String lastInvokedClass;
     private boolean stopHookReady;
