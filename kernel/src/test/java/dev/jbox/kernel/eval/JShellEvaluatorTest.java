@@ -1,5 +1,7 @@
 package dev.jbox.kernel.eval;
 
+import static dev.jbox.kernel.eval.SharedEvaluator.run;
+import static dev.jbox.kernel.eval.SharedEvaluator.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -14,16 +16,6 @@ import org.junit.jupiter.api.Test;
 class JShellEvaluatorTest {
 
     private final JShellEvaluator ev = SharedEvaluator.get();
-
-    private EvalResult run(String code) {
-        return ev.evaluate(code, new RecordingCellOutput());
-    }
-
-    private static String text(EvalResult r) {
-        assertNull(r.error(), () -> "unexpected error " + r.error());
-        assertNotNull(r.value(), "the cell has no value");
-        return (String) r.value().data().get("text/plain");
-    }
 
     @Test
     void lastExpressionOfAMultiSnippetCellIsTheResult() {
