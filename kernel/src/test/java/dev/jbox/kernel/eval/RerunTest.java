@@ -3,7 +3,6 @@ package dev.jbox.kernel.eval;
 import static dev.jbox.kernel.eval.SharedEvaluator.run;
 import static dev.jbox.kernel.eval.SharedEvaluator.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
