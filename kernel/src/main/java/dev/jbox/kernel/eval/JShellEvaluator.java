@@ -256,8 +256,7 @@ public final class JShellEvaluator implements Evaluator {
             mainEvents++;
             Snippet s = e.snippet();
             if (s instanceof PersistentSnippet && e.status().isDefined()) {
-                valueExpressions.clear(); // a new type, signature or import may change what an expression is
-                compiled.clear();
+                declarationsChanged();
             }
             locations.record(s.id(), firstLine);
             if (e.status() == Snippet.Status.REJECTED) {
@@ -400,6 +399,11 @@ public final class JShellEvaluator implements Evaluator {
                 valueVariable = e.snippet();
             }
         }
+        declarationsChanged();
+    }
+
+    /** A new type, signature or import may change what a text means: forget what was learnt from compiling texts. */
+    private void declarationsChanged() {
         valueExpressions.clear();
         compiled.clear();
     }
