@@ -116,8 +116,7 @@ final class InProcessExecution extends LocalExecutionControl {
      * it produced ({@link #hasValue} false when none).
      */
     Object rerun(String className) throws RunException, InternalException, EngineTerminationException {
-        lastValue = NO_VALUE;
-        invoke(className, DO_IT);
+        invoke(className, DO_IT); // resets the last value, as every invocation does
         return takeLastValue();
     }
 

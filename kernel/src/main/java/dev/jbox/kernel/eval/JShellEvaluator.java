@@ -383,9 +383,7 @@ public final class JShellEvaluator implements Evaluator {
             return null; // e.g. a void call or an unresolved name: JShell's own way says what it is
         }
         locations.record(main.snippet().id(), firstLine);
-        if (execution.invocations() == invocationsBefore + 1) {
-            compiled.put(source, new CompiledSnippets.Compiled(execution.lastInvokedClass(), main.snippet().id(), true));
-        }
+        remember(source, main, invocationsBefore);
         if (main.exception() != null) {
             return new SnippetOutcome(null, ErrorReports.runtimeError(jshell, main.exception(), locations));
         }
