@@ -7,6 +7,8 @@ import dev.jbox.kernel.eval.Completion;
 import dev.jbox.kernel.eval.EvalResult;
 import dev.jbox.kernel.eval.Evaluator;
 import dev.jbox.kernel.eval.Inspection;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -66,6 +68,11 @@ final class DeferredEvaluator implements Evaluator {
     @Override
     public Completeness isComplete(String code) {
         return get().isComplete(code);
+    }
+
+    @Override
+    public void addToClassPath(List<Path> entries) {
+        get().addToClassPath(entries);
     }
 
     @Override

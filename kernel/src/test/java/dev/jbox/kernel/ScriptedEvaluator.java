@@ -86,6 +86,11 @@ final class ScriptedEvaluator implements Evaluator {
     }
 
     @Override
+    public void addToClassPath(java.util.List<java.nio.file.Path> entries) {
+        throw new UnsupportedOperationException("not used by these tests");
+    }
+
+    @Override
     public MimeBundle render(Object value) {
         return MimeBundle.text(String.valueOf(value));
     }

@@ -2,6 +2,8 @@ package dev.jbox.kernel.eval;
 
 import dev.jbox.kernel.display.CellOutput;
 import dev.jbox.kernel.display.MimeBundle;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -33,6 +35,18 @@ public interface Evaluator extends AutoCloseable {
 
     /** Whether {@code code} is a complete cell. */
     Completeness isComplete(String code);
+
+    /**
+     * Appends jars or class directories to the session's class path, for compiling and for running: the next
+     * snippet (also later in the cell that called this) can import their classes, and threads that cells start see
+     * them. Whatever was learnt from compiling earlier texts (the re-run cache) is forgotten. Called on the thread
+     * that runs {@link #evaluate}, between snippets. The entries must exist; resolving them is the caller's job.
+     *
+     * <pre>{@code
+     * evaluator.addToClassPath(List.of(Path.of("/home/me/.m2/repository/com/google/code/gson/gson/2.11.0/gson-2.11.0.jar")));
+     * }</pre>
+     */
+    void addToClassPath(List<Path> entries);
 
     /** Renders any value the way an {@code execute_result} would (also used by {@code display(Object)}). */
     MimeBundle render(Object value);

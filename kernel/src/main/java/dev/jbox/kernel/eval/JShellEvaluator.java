@@ -571,6 +571,21 @@ public final class JShellEvaluator implements Evaluator {
     }
 
     @Override
+    public void addToClassPath(List<Path> entries) {
+        awaitReady();
+        session.lock();
+        try {
+            for (Path entry : entries) {
+                jshell.addToClasspath(entry.toAbsolutePath().toString());
+            }
+            declarationsChanged(); // a name may now resolve to a new class
+        } finally {
+            lastUse.set(System.nanoTime());
+            session.unlock();
+        }
+    }
+
+    @Override
     public MimeBundle render(Object value) {
         if (value instanceof MimeBundle b) {
             return b;

@@ -9,6 +9,7 @@ import dev.jbox.kernel.eval.Completion;
 import dev.jbox.kernel.eval.EvalResult;
 import dev.jbox.kernel.eval.Evaluator;
 import dev.jbox.kernel.eval.Inspection;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -211,6 +212,11 @@ public final class MagicEvaluator implements Evaluator {
         CellPart last = parts.get(parts.size() - 1);
         if (last instanceof CellPart.Java j) return delegate.isComplete(j.code());
         return Completeness.complete();
+    }
+
+    @Override
+    public void addToClassPath(List<Path> entries) {
+        delegate.addToClassPath(entries);
     }
 
     @Override

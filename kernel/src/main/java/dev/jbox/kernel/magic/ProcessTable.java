@@ -45,6 +45,8 @@ final class ProcessTable {
             m.put("command", p.command());
             m.put("cwd", p.cwd());
             m.put("tag", p.tag());
+            m.put("backendState", p.backendState());
+            m.put("adoptedFrom", p.adoptedFrom());
             out.add(m);
         }
         return out;

@@ -61,6 +61,11 @@ final class JavaRecorder implements Evaluator {
     }
 
     @Override
+    public void addToClassPath(java.util.List<java.nio.file.Path> entries) {
+        throw new UnsupportedOperationException("not used by these tests");
+    }
+
+    @Override
     public MimeBundle render(Object value) {
         return MimeBundle.text(String.valueOf(value));
     }
