@@ -119,6 +119,19 @@ final class LocalCommands implements Commands {
         return p.kill();
     }
 
+    @Override
+    public boolean forget(String id) {
+        LocalProcess p;
+        synchronized (this) {
+            p = byId.get(id);
+            if (p == null || p.isRunning()) return false;
+            all.remove(p);
+            byId.remove(id);
+        }
+        p.closeLogs(true);
+        return true;
+    }
+
     /** Refuses new commands and returns every process (for shutting down). */
     synchronized List<LocalProcess> closeAndList() {
         closed = true;
