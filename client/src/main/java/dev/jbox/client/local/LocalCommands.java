@@ -153,6 +153,17 @@ final class LocalCommands implements Commands, Supervisor.Listener {
         return p.kill();
     }
 
+    @Override
+    public boolean forget(String id) {
+        LocalProcess p;
+        synchronized (this) {
+            p = byId.get(id);
+            if (p == null || p.isRunning()) return false;
+        }
+        forget(p);
+        return true;
+    }
+
     // ---- adoption -----------------------------------------------------------------------------------------------
 
     /**
@@ -295,17 +306,30 @@ final class LocalCommands implements Commands, Supervisor.Listener {
         return new ArrayList<>(all);
     }
 
-    /** Drops an ended process whose files retention removed. */
-    synchronized void forget(LocalProcess p) {
-        all.remove(p);
-        if (byId.get(p.id()) == p) {
-            byId.remove(p.id());
-            for (int i = all.size() - 1; i >= 0; i--) {
-                if (all.get(i).id().equals(p.id())) {
-                    byId.put(p.id(), all.get(i));
-                    break;
+    /** Drops an ended process and deletes its files (after its last record write, which may still be queued). */
+    void forget(LocalProcess p) {
+        synchronized (this) {
+            all.remove(p);
+            if (byId.get(p.id()) == p) {
+                byId.remove(p.id());
+                for (int i = all.size() - 1; i >= 0; i--) {
+                    if (all.get(i).id().equals(p.id())) {
+                        byId.put(p.id(), all.get(i));
+                        break;
+                    }
                 }
             }
+        }
+        p.closeLogs(true);
+        Runnable delete = () -> p.home().delete(p.record());
+        try {
+            records.submit(delete).get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException | java.util.concurrent.ExecutionException
+                 | java.util.concurrent.TimeoutException e) {
+            delete.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            delete.run();
         }
     }
 

@@ -31,11 +31,7 @@ final class Retention {
         LocalCommands own = self.localCommands();
         for (LocalProcess p : own.snapshot()) {
             if (p.isRunning() || p.endedAt() == null) continue;
-            candidates.add(new Candidate(p.endedAt(), p.logBytes(), () -> {
-                own.forget(p);
-                p.closeLogs(true);
-                p.home().delete(p.record());
-            }));
+            candidates.add(new Candidate(p.endedAt(), p.logBytes(), () -> own.forget(p)));
         }
         List<StateDir> dead = StateDir.dead(root, null);
         for (StateDir d : dead) {
