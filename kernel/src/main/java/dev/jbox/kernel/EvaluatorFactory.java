@@ -19,6 +19,11 @@ final class EvaluatorFactory {
 
     /** The sandbox of the magics is chosen by {@code JBOX_SANDBOX} (see {@code SandboxChoice}). */
     static Evaluator create() {
-        return MagicEvaluator.fromEnvironment(new JShellEvaluator(STARTUP), System.getenv());
+        return create(null);
+    }
+
+    /** For the kernel session {@code session} ({@code kernel-<id>}): a local sandbox adopts what a dead one left. */
+    static Evaluator create(String session) {
+        return MagicEvaluator.fromEnvironment(new JShellEvaluator(STARTUP), System.getenv(), session);
     }
 }

@@ -194,6 +194,13 @@ final class LocalCommands implements Commands, Supervisor.Listener {
         return p;
     }
 
+    /** New ids {@code p1, p2, ...} start after the highest of these records (a dead sandbox of the same session). */
+    synchronized void reserveIds(List<ProcessRecord> records) {
+        for (ProcessRecord r : records) {
+            if (r.id().matches("p\\d{1,9}")) autoIds = Math.max(autoIds, Integer.parseInt(r.id().substring(1)));
+        }
+    }
+
     /** An adopted command ended: the crash policy no longer covers its tree (its pid may be reused). */
     void ended(LocalProcess p) {
         Supervisor s = supervisor;

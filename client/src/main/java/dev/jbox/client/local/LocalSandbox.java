@@ -134,6 +134,34 @@ public final class LocalSandbox implements Sandbox {
     }
 
     /**
+     * Every command recorded under the state root {@code root} (null: the default), of live and dead sandboxes alike,
+     * as its record, exit file and /proc show it now; {@link ProcessInfo#adoptedFrom()} names its sandbox
+     * ({@code SESSION/INSTANCE}). For {@code jbox ps}.
+     */
+    public static List<ProcessInfo> recorded(Path root) {
+        Path r = root != null ? root.toAbsolutePath().normalize() : StateDir.defaultRoot(System.getenv());
+        List<ProcessInfo> out = new ArrayList<>();
+        for (StateDir d : StateDir.all(r)) {
+            for (ProcessRecord rec : d.records()) out.add(Orphans.info(d, rec));
+        }
+        return out;
+    }
+
+    /**
+     * True if a dead sandbox of {@code options}' session left commands (running, or ended while nobody watched)
+     * that a sandbox opened with these options would adopt. Cheap when there are none.
+     */
+    public static boolean leftBehind(LocalOptions options) {
+        if (options.session() == null) return false;
+        for (StateDir dead : StateDir.dead(stateRoot(options), options.session())) {
+            for (ProcessRecord rec : dead.records()) {
+                if (!rec.processState().isFinal() && StateLocks.isFree(dead.lockFile(), rec.seq())) return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Adopts the orphan {@code id} of the dead sandbox {@code session} ({@code SESSION/INSTANCE}, as
      * {@link #orphans} names it): from now on it is one of this sandbox's commands (under another id if its own is
      * taken here), and this sandbox's crash policy and close apply to it.
@@ -158,7 +186,9 @@ public final class LocalSandbox implements Sandbox {
 
     private List<CommandHandle> adoptAll(StateDir dead) {
         List<CommandHandle> out = new ArrayList<>();
-        for (ProcessRecord rec : dead.records()) {
+        List<ProcessRecord> records = dead.records();
+        if (dead.key().equals(state.key())) commands.reserveIds(records); // the session's p1, p2, ... go on where they were
+        for (ProcessRecord rec : records) {
             LocalProcess p = commands.adopt(dead, rec);
             if (p != null) out.add(p);
         }

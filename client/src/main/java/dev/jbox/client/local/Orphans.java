@@ -9,8 +9,15 @@ final class Orphans {
     private Orphans() {
     }
 
-    /** A snapshot of the command {@code r} of the dead sandbox {@code dir}; {@code adoptedFrom} names that sandbox. */
+    /**
+     * A snapshot of the command {@code r} of the sandbox {@code dir} as its record, exit file and /proc show it;
+     * {@code adoptedFrom} names that sandbox.
+     */
     static ProcessInfo info(StateDir dir, ProcessRecord r) {
+        if (r.processState().isFinal()) {
+            return new ProcessInfo(r.id(), r.name(), r.pid(), r.command(), r.cwd(), r.env(), r.processState(), r.exitCode(),
+                    r.started(), r.ended(), size(dir, r, ".out"), size(dir, r, ".err"), r.tag(), null, dir.sessionName());
+        }
         StateDir.ExitStatus end = dir.exitStatus(r);
         ProcessState state;
         Integer code = null;

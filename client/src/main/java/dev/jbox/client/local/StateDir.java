@@ -111,6 +111,18 @@ final class StateDir {
         return out;
     }
 
+    /** Every instance directory under {@code root}, alive or dead. */
+    static List<StateDir> all(Path root) {
+        List<StateDir> out = new ArrayList<>();
+        for (Path keyDir : list(sandboxes(root))) {
+            for (Path d : list(keyDir)) {
+                if (Files.isDirectory(d) && Files.exists(d.resolve("lock"))) out.add(existing(d));
+            }
+        }
+        out.sort(Comparator.comparing(s -> s.dir.getFileName().toString()));
+        return out;
+    }
+
     /** Letters, digits and {@code . _ -}; anything else becomes {@code _}. */
     static String safeKey(String key) {
         String k = key.replaceAll("[^A-Za-z0-9._-]", "_");

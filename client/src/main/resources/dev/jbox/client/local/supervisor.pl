@@ -31,7 +31,7 @@ $SIG{PIPE} = 'IGNORE'; # a JVM gone must not kill us on our next answer; reset t
 my $TICK = POSIX::sysconf(POSIX::_SC_CLK_TCK()) || 100;
 sub now { return (POSIX::times())[0] / $TICK } # monotonic seconds, without Time::HiRes (not in perl-base)
 
-my %kids;          # pid => { seq, pid, cookie, exitfile, hold (stdin FIFO), deadline, grace, reason, killat }
+my %kids;          # pid => { seq, pid, cookie, exitfile, hold (stdin FIFO), status (pipe), deadline, grace, reason, doomed }
 my %by_seq;        # seq => pid
 my %watched;       # cookie => pgid
 my $policy = 'keep';
@@ -145,19 +145,28 @@ sub signal_trees {
     kill($sig, @members) if @members;
 }
 
+# Trees that got TERM and get KILL when their time comes, whether or not their main process is still there (a
+# child that ignores TERM outlives it): [time, rounds left, [pgid, cookie]...].
+my @doomed;
+
+sub doom {
+    my ($grace, @trees) = @_;
+    return unless @trees;
+    signal_trees('TERM', @trees);
+    push @doomed, [now() + $grace, 3, @trees];
+}
+
 sub kill_kids {
     my ($reason, $grace, @pids) = @_;
     my @trees;
     for my $pid (@pids) {
         my $k = $kids{$pid} or next;
         $k->{reason} //= $reason;
-        $k->{killat} = now() + $grace;
+        $k->{doomed} = 1;
         push @trees, [$pid, $k->{cookie}];
     }
-    signal_trees('TERM', @trees) if @trees;
+    doom($grace, @trees);
 }
-
-my @watch_kill; # [time, trees...] of watched trees that got TERM at the JVM's death
 
 sub owner_gone {
     my ($clean) = @_;
@@ -166,11 +175,7 @@ sub owner_gone {
     $owner = 0;
     if ($clean || $policy eq 'kill') {
         kill_kids('killed', 1, keys %kids);
-        my @trees = map { [$watched{$_}, $_] } keys %watched;
-        if (@trees) {
-            signal_trees('TERM', @trees);
-            @watch_kill = (now() + 1, @trees);
-        }
+        doom(1, map { [$watched{$_}, $_] } keys %watched);
     }
 }
 
@@ -212,31 +217,27 @@ sub reap {
 sub enforce_deadlines {
     my $t = now();
     unless ($owner) { # while the JVM lives it enforces timeouts itself, with its finer view of the tree
-        my @due = grep { defined $kids{$_}{deadline} && $kids{$_}{deadline} <= $t && !$kids{$_}{killat} } keys %kids;
+        my @due = grep { defined $kids{$_}{deadline} && $kids{$_}{deadline} <= $t && !$kids{$_}{doomed} } keys %kids;
         for my $pid (@due) { kill_kids('timedout', $kids{$pid}{grace}, $pid) }
     }
-    my @hard = grep { $kids{$_}{killat} && $kids{$_}{killat} <= $t } keys %kids;
-    if (@hard) {
-        signal_trees('KILL', map { [$_, $kids{$_}{cookie}] } @hard);
-        $kids{$_}{killat} = $t + 1 for @hard; # again later if something escaped
-    }
-    if (@watch_kill && $watch_kill[0] <= $t) {
-        my (undef, @trees) = @watch_kill;
+    for my $d (@doomed) {
+        next if $d->[0] > $t;
+        my (undef, undef, @trees) = @$d;
         signal_trees('KILL', @trees);
-        @watch_kill = ();
+        $d->[0] = $t + 0.5; # again, in case a member forked meanwhile
+        $d->[1]--;
     }
+    @doomed = grep { $_->[1] > 0 } @doomed;
 }
 
 sub next_wakeup {
     # While commands run, wake at least every 100 ms: a SIGCHLD that arrives just before select blocks is
     # otherwise only noticed at the next event.
-    return undef unless %kids || @watch_kill;
+    return undef unless %kids || @doomed;
     my $wait = 0.1;
     my $t = now();
-    for my $k (values %kids) {
-        for my $at (($owner ? () : $k->{deadline}), $k->{killat}) {
-            $wait = $at - $t if defined $at && $at - $t < $wait;
-        }
+    for my $at (map({ $_->[0] } @doomed), $owner ? () : map({ $_->{deadline} } values %kids)) {
+        $wait = $at - $t if defined $at && $at - $t < $wait;
     }
     return $wait < 0.01 ? 0.01 : $wait;
 }
@@ -244,7 +245,7 @@ sub next_wakeup {
 for (;;) {
     reap();
     enforce_deadlines();
-    last if $ending && !%kids && !@watch_kill;
+    last if $ending && !%kids && !@doomed;
     my $rin = '';
     vec($rin, fileno(STDIN), 1) = 1 if $owner;
     vec($rin, fileno($wake_r), 1) = 1;
