@@ -47,13 +47,22 @@ import jdk.jshell.spi.ExecutionControl;
  */
 public final class JShellEvaluator implements Evaluator {
 
-    /** Imports every session starts with (the display API included). */
+    /**
+     * Imports every session starts with: those of the {@code jshell} tool's DEFAULT startup (so that what works
+     * there, like {@code new BigDecimal("1.5")}, works in a cell), then jbox's own ({@code java.time} and the
+     * display API).
+     */
     public static final List<String> DEFAULT_IMPORTS = List.of(
-            "import java.util.*;",
-            "import java.util.function.*;",
-            "import java.util.stream.*;",
             "import java.io.*;",
+            "import java.math.*;",
+            "import java.net.*;",
             "import java.nio.file.*;",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "import java.util.function.*;",
+            "import java.util.prefs.*;",
+            "import java.util.regex.*;",
+            "import java.util.stream.*;",
             "import java.time.*;",
             "import static dev.jbox.kernel.display.Display.*;");
 
