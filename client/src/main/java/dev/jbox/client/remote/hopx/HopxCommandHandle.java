@@ -92,9 +92,11 @@ final class HopxCommandHandle implements CommandHandle {
 
     // ---- what the poller asks and reports
 
-    /** This command's line of a poll: "KEY OUT ERR [HOPX_ID]", offsets - when nobody subscribes. */
-    synchronized String pollLine() {
-        String offsets = fetchedOut < 0 ? "- -" : fetchedOut + " " + fetchedErr;
+    /** This command's line of a poll: "KEY OUT ERR [HOPX_ID]", offsets - when nobody subscribes. Lock-free (see OutputPoller). */
+    String pollLine() {
+        long out = fetchedOut;
+        long err = fetchedErr;
+        String offsets = out < 0 || err < 0 ? "- -" : out + " " + err;
         return key + " " + offsets + (idRecorded ? "" : " " + processId);
     }
 
@@ -221,6 +223,7 @@ final class HopxCommandHandle implements CommandHandle {
 
     @Override
     public CommandResult waitFor() throws InterruptedException {
+        if (!done.isDone()) commands.poller().watch(this);
         try {
             return done.get();
         } catch (ExecutionException e) {
@@ -230,6 +233,7 @@ final class HopxCommandHandle implements CommandHandle {
 
     @Override
     public CommandResult waitFor(Duration timeout) throws InterruptedException {
+        if (!done.isDone()) commands.poller().watch(this);
         try {
             return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

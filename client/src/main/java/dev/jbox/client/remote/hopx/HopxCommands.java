@@ -27,8 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@link Commands} of a HopX sandbox. Commands run wrapped by start.sh, as HopX background commands; their logs are
@@ -49,7 +50,10 @@ final class HopxCommands implements Commands {
     private final OutputPoller poller;
     private final Map<String, HopxCommandHandle> byKey = new ConcurrentHashMap<>();
     private final Map<String, CommandHandle> byId = new ConcurrentHashMap<>();
-    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+    /** How long after its start a command nobody subscribed to yet is followed anyway (for its end). */
+    private static final Duration WATCH_AFTER = Duration.ofMillis(250);
+
+    private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "jbox-hopx-states");
         t.setDaemon(true);
         return t;
@@ -119,7 +123,9 @@ final class HopxCommands implements Commands {
                 s.status() == null ? HopxWire.RUNNING : s.status());
         byKey.put(key, h);
         byId.put(id, h);
-        poller.watch(h); // its end is followed whether or not anyone subscribes
+        // Its end is followed whether or not anyone subscribes; a subscriber that comes at once (as %bg's does) is
+        // followed by the poll that starts now, without a quiet one first.
+        background.schedule(() -> poller.watch(h), WATCH_AFTER.toMillis(), TimeUnit.MILLISECONDS);
         return h;
     }
 

@@ -32,6 +32,8 @@ final class OutputPoller implements AutoCloseable {
     private final Map<String, HopxCommandHandle> watched = new LinkedHashMap<>(); // guarded by lock
     /** Keys of the main poll in flight, and whether it asked for their output; empty while it is not polling. */
     private Map<String, Boolean> inFlight = Map.of();                             // guarded by lock
+    /** The same for the polls of newly watched commands in flight. */
+    private final Map<String, Boolean> freshInFlight = new HashMap<>();           // guarded by lock
     private boolean closed;                                                       // guarded by lock
     private final Thread main;
     private final ExecutorService fresh;
@@ -54,11 +56,19 @@ final class OutputPoller implements AutoCloseable {
         synchronized (lock) {
             if (closed || h.ended()) return;
             watched.put(h.key(), h);
-            Boolean asked = inFlight.get(h.key());
-            uncovered = !inFlight.isEmpty() && (asked == null || (!asked && h.wantsOutput()));
+            uncovered = !inFlight.isEmpty() && !covered(h);
             lock.notifyAll();
         }
         if (uncovered) fresh.execute(this::freshLoop);
+    }
+
+    /** Whether a poll in flight follows {@code h} as it wants now (with or without its output). */
+    private boolean covered(HopxCommandHandle h) {
+        for (Map<String, Boolean> polls : List.of(inFlight, freshInFlight)) {
+            Boolean asked = polls.get(h.key());
+            if (asked != null && (asked || !h.wantsOutput())) return true;
+        }
+        return false;
     }
 
     void unwatch(HopxCommandHandle h) {
@@ -141,19 +151,22 @@ final class OutputPoller implements AutoCloseable {
     private void freshLoop() {
         while (true) {
             List<HopxCommandHandle> uncovered = new ArrayList<>();
+            Poll p;
             synchronized (lock) {
                 if (closed || inFlight.isEmpty()) return; // the main poll takes them with its next round
-                for (HopxCommandHandle h : watched.values()) {
-                    Boolean asked = inFlight.get(h.key());
-                    if (asked == null || (!asked && h.wantsOutput())) uncovered.add(h);
-                }
+                for (HopxCommandHandle h : watched.values()) if (!covered(h)) uncovered.add(h);
+                if (uncovered.isEmpty()) return;
+                p = prepare(uncovered);
+                freshInFlight.putAll(p.askedOutput());
             }
-            if (uncovered.isEmpty()) return;
             try {
-                Poll p = prepare(uncovered);
                 run(p, p.askedOutput().containsValue(true) ? FRESH_WAIT : Duration.ZERO, true, "fresh" + Thread.currentThread().getId());
             } catch (SandboxException e) {
                 return; // the main poll reports a lost agent
+            } finally {
+                synchronized (lock) {
+                    freshInFlight.keySet().removeAll(p.askedOutput().keySet());
+                }
             }
         }
     }

@@ -5,8 +5,8 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * One command's part of a poll's answer (see poll.sh): sizes, exit code, pid, liveness, and the bytes read from
- * the asked offsets, with the limit they were read with (fewer bytes than the limit: the end of that log).
+ * One command's part of a poll's answer (see poll.sh): sizes (final once it ended), exit code, pid, liveness, and
+ * the bytes read from the asked offsets, with the limit they were read with.
  *
  * @param alive 1 running, 0 ended (with or without an exit code), 2 not started yet
  */
@@ -14,9 +14,6 @@ record PollReport(String key, long outSize, long errSize, Integer exitCode, long
 
     /** Bytes read from a log, and the most that could have been read. */
     record Read(int limit, byte[] bytes) {
-        boolean reachedEnd() {
-            return bytes.length < limit;
-        }
     }
 
     boolean ended() {

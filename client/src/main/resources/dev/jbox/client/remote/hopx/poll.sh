@@ -1,11 +1,11 @@
-# jbox: waits up to $JBOX_WAIT seconds until one of the watched commands wrote output or ended, then prints per
-# command "P KEY OUT_SIZE ERR_SIZE EXIT PID ALIVE" (sizes as of the wait, final once ended; EXIT: code or -; ALIVE: 1 running,
-# 0 ended, 2 starting), then "O N BASE64" / "E N BASE64" with up to N bytes from the asked offsets (N is at most
-# $JBOX_MAX, and all of them about $JBOX_BUDGET): fewer than N means the end of the log. For an ended command
-# both asked streams are read (a missing line: over the budget, ask again). $JBOX_W has one
-# line per command: "KEY OUT_OFFSET ERR_OFFSET [HOPX_ID]"; an offset of - asks for no output. A poll with
-# $JBOX_WAKE set wakes the other polls ($JBOX_SLOT names this one's files). While waiting, only shell builtins
-# run: files are compared by modification time with a reference file, pids are probed with kill -0.
+# jbox: waits up to $JBOX_WAIT seconds until one of the watched commands wrote output or ended, then prints
+# per command "P KEY OUT_SIZE ERR_SIZE EXIT PID ALIVE" (sizes as of the wait, final once it ended; EXIT: the
+# exit code or -; ALIVE: 1 running, 0 ended, 2 starting), then "O N BASE64" / "E N BASE64": up to N bytes from
+# the asked offsets (N at most $JBOX_MAX, all of them about $JBOX_BUDGET at most). What lies between the offsets
+# and an ended command's final sizes comes now or, over the budget, with the next poll.
+# $JBOX_W has one line per command: "KEY OUT_OFFSET ERR_OFFSET [HOPX_ID]"; an offset of - asks for no output.
+# A poll with $JBOX_WAKE set wakes the other polls; $JBOX_SLOT names this poll's scratch files. While waiting,
+# only shell builtins run: logs are compared by modification time with a reference file, pids probed by kill -0.
 cd "$JBOX_ROOT" 2>/dev/null || exit 0
 [ -n "$JBOX_WAKE" ] && printf x >> .wake
 keys=() oo=() eo=()
@@ -24,11 +24,12 @@ state() { # $1: key; sets ex (exit code or -), pid, alive
   fi
 }
 declare -A size
-sizes() {
-  local f s files=()
-  for k in "${keys[@]}"; do files+=("$k/out" "$k/err"); done
-  size=()
-  while read -r f s; do size[$f]=$s; done < <(stat -c '%n %s' -- "${files[@]}" 2>/dev/null)
+tmp=.sizes.$JBOX_SLOT
+sizes() { # $@: keys; one stat for all their logs, through a file rather than a pipe (one fork less)
+  local f s k files=()
+  for k; do files+=("$k/out" "$k/err"); done
+  stat -c '%n %s' -- "${files[@]}" > "$tmp" 2>/dev/null
+  while read -r f s; do size[$f]=$s; done < "$tmp"
 }
 ready() { # true if a command ended, or has output beyond its offsets (by size, or changed since the reference)
   local i k
@@ -43,7 +44,7 @@ ready() { # true if a command ended, or has output beyond its offsets (by size, 
   return 1
 }
 ref=
-sizes
+sizes "${keys[@]}"
 if ! ready && [ "${JBOX_WAIT:-0}" -gt 0 ]; then
   exec 9<> <(:) # a pipe nobody writes to: "read -t" on it sleeps without a fork
   ref=.ref.$JBOX_SLOT tick=.tick.$JBOX_SLOT
@@ -51,7 +52,7 @@ if ! ready && [ "${JBOX_WAIT:-0}" -gt 0 ]; then
   # Once the clock moved past the reference's time stamp, anything written later is newer than it; what was
   # written before that is seen by sizes.
   for _ in 1 2 3 4 5 6 7 8 9 10; do : > "$tick"; [[ $tick -nt $ref ]] && break; read -t 0.002 -u 9; done
-  sizes
+  sizes "${keys[@]}"
   end=$((SECONDS + JBOX_WAIT))
   while ! ready && [ "$SECONDS" -lt "$end" ] && ! [[ .wake -nt $ref ]]; do read -t 0.01 -u 9; done
 fi
@@ -60,18 +61,18 @@ for i in "${!keys[@]}"; do
   k=${keys[i]}
   state "$k"
   if [ "$alive" = 0 ] && [ "$ex" = - ]; then read -t 0.3 <> <(:); state "$k"; fi # the wrapper may be writing its exit
-  if [ "$alive" = 0 ]; then # final sizes
-    while read -r f s; do size[$f]=$s; done < <(stat -c '%n %s' -- "$k/out" "$k/err" 2>/dev/null)
-  fi
+  if [ "$alive" = 0 ]; then sizes "$k"; fi # final sizes
   echo "P $k ${size[$k/out]:--1} ${size[$k/err]:--1} $ex $pid $alive"
   for part in "O out ${oo[i]}" "E err ${eo[i]}"; do
     set -- $part
     { [ "$3" != - ] && [ -e "$k/$2" ] && [ "$budget" -gt 0 ]; } || continue
-    # a running command's stream that did not grow past the offset, nor change since the reference: nothing to read
-    if [ "$alive" != 0 ] && [ "${size[$k/$2]:-0}" -le "$3" ] && { [ -z "$ref" ] || ! [[ $k/$2 -nt $ref ]]; }; then continue; fi
+    # nothing to read: not grown past the offset (final sizes for an ended command), nor changed since the reference
+    s=${size[$k/$2]:-0}
+    if [ "$s" -le "$3" ] && { [ "$alive" = 0 ] || [ -z "$ref" ] || ! [[ $k/$2 -nt $ref ]]; }; then continue; fi
     n=$JBOX_MAX; [ "$n" -gt "$budget" ] && n=$budget
-    data=$(dd if="$k/$2" bs="$n" skip="$3" iflag=skip_bytes count=1 status=none 2>/dev/null | base64 -w0)
-    budget=$((budget - ${#data} * 3 / 4))
-    if [ -n "$data" ] || [ "$alive" = 0 ]; then echo "$1 $n $data"; fi
+    if [ "$s" -gt "$3" ]; then budget=$((budget - (s - $3 < n ? s - $3 : n))); fi
+    printf '%s %s ' "$1" "$n"
+    dd if="$k/$2" bs="$n" skip="$3" iflag=skip_bytes count=1 status=none 2>/dev/null | base64 -w0
+    echo
   done
 done
