@@ -73,7 +73,7 @@ public final class MagicEvaluator implements Evaluator {
             ev.session.adoptInBackground();
             return ev;
         } catch (IllegalArgumentException e) {
-            String problem = e.getMessage() + "; fix it and restart, or choose with %sandbox local|connect URL|e2b";
+            String problem = e.getMessage() + "; fix it and restart, or choose with %sandbox local|connect URL|e2b|hopx";
             System.getLogger("jbox.sandbox").log(System.Logger.Level.WARNING, problem);
             return new MagicEvaluator(delegate, () -> {
                 throw MagicException.failed(problem);
