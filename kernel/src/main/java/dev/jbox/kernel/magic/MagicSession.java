@@ -97,11 +97,6 @@ public final class MagicSession implements AutoCloseable {
         return libraries;
     }
 
-    /** Replaces the libraries before first use (tests give them another environment: a settings file of their own). */
-    synchronized void libraries(Libraries replacement) {
-        libraries = replacement;
-    }
-
     /** What {@code %sandbox e2b} starts from before its options: the provider settings of the environment. */
     E2bOptions e2bDefaults() {
         return e2bDefaults.get();
