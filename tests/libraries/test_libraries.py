@@ -17,6 +17,10 @@ from harness import JAR, Kernel, write_counts  # noqa: E402
 from maven_repo import MavenRepo, RepoServer, settings_xml  # noqa: E402
 
 
+# The class-data archive speeds up a kernel's start but costs seconds at each install: these kernels go without.
+NO_CDS = ("--no-cds",)
+
+
 class KernelJarTest(unittest.TestCase):
 
     def test_no_class_outside_dev_jbox(self):
@@ -45,7 +49,7 @@ class LibraryKernel(unittest.TestCase):
         cls.settings = settings_xml(os.path.join(cls.tmp, "settings.xml"), cls.local, settings_extra)
         extra = {"JBOX_MAVEN_SETTINGS": cls.settings}
         extra.update(env or {})
-        return Kernel(extra_env=extra, cwd=cls.tmp, install_args=install_args)
+        return Kernel(extra_env=extra, cwd=cls.tmp, install_args=NO_CDS + tuple(install_args))
 
     @classmethod
     def tearDownClass(cls):
@@ -267,7 +271,7 @@ class SettingsTest(LibraryKernel):
         self.ok("%repo secure " + self.secure.url)
         self.ok("%maven org.jboxtest:lib-a:1.0")  # fills this kernel's local repository (from 'secure' or 'behindproxy')
         offline = settings_xml(os.path.join(self.tmp, "offline.xml"), self.local, "<offline>true</offline>")
-        k2 = Kernel(extra_env={"JBOX_MAVEN_SETTINGS": offline})
+        k2 = Kernel(extra_env={"JBOX_MAVEN_SETTINGS": offline}, install_args=NO_CDS)
         try:
             # the same repository ids (the local repository remembers where each file came from), at an address
             # where nothing listens: offline, they are never asked
@@ -307,7 +311,8 @@ class InstallMavenTest(LibraryKernel):
         self.assertIn("JBOX_MAVEN", self.class_path())
 
     def test_a_bad_startup_library_is_one_line_in_the_first_cell_and_the_kernel_runs(self):
-        k2 = Kernel(extra_env={"JBOX_MAVEN_SETTINGS": self.settings, "JBOX_MAVEN": "org.jboxtest:nope:1.0"})
+        k2 = Kernel(extra_env={"JBOX_MAVEN_SETTINGS": self.settings, "JBOX_MAVEN": "org.jboxtest:nope:1.0"},
+                    install_args=NO_CDS)
         try:
             content, outs, _, mid = k2.execute("1 + 1")
             self.assertEqual("ok", content["status"])
@@ -339,7 +344,7 @@ class IsolationTest(LibraryKernel):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="jbox-libs-")
-        cls.k = Kernel(cwd=cls.tmp)
+        cls.k = Kernel(cwd=cls.tmp, install_args=NO_CDS)
 
     def test_the_notebook_gets_the_jackson_it_asked_for(self):
         self.ok("%maven com.fasterxml.jackson.core:jackson-databind:2.21.0", timeout=300)
