@@ -17,7 +17,9 @@ git -C "$ROOT" worktree add -q --detach "$BASE" "$REV"
 echo "building $REV in $BASE ..."
 (cd "$BASE" && mvn -B -q -o -DskipTests package && mvn -B -q -o -pl client test-compile)
 (cd "$ROOT" && mvn -B -q -o -DskipTests package && mvn -B -q -o -pl client test-compile)
-CP="$(cd "$ROOT" && mvn -B -q -o -pl client dependency:build-classpath -Dmdep.outputFile=/dev/stdout)"
+CPFILE="$(mktemp)"
+(cd "$ROOT" && mvn -B -q -o -pl client dependency:build-classpath -Dmdep.outputFile="$CPFILE")
+CP="$(cat "$CPFILE")"; rm -f "$CPFILE"
 for tree in "$BASE" "$ROOT"; do
   label="$REV (before)"; [ "$tree" = "$ROOT" ] && label="this tree (after)"
   echo; echo "=================== client bench: $label"

@@ -140,7 +140,8 @@ sub cookie_pids {
 
 sub signal_trees {
     my ($sig, @trees) = @_; # [pgid, cookie] pairs
-    kill($sig, -$_->[0]) for grep { $_->[0] > 0 } @trees;
+    # The group, or the main process itself while it has not made its session yet (just forked).
+    kill($sig, -$_->[0]) || kill($sig, $_->[0]) for grep { $_->[0] > 0 } @trees;
     my @members = cookie_pids(map { $_->[1] } @trees);
     kill($sig, @members) if @members;
 }

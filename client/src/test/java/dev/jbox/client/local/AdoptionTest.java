@@ -70,6 +70,9 @@ class AdoptionTest {
         CommandHandle reader = dead.commands().start("cat", RunOptions.background().stdin(true));
         CommandHandle ended = dead.commands().start("echo before");
         ended.waitFor(Duration.ofSeconds(10));
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("sandboxes"))),
+                "records and logs are private");
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dead.stateDir())));
         awaitBytes(counter, 7);
         dead.abandon();
         assertTrue(alive(counter.pid()) && alive(reader.pid()), "abandoning (as a crash) kills nothing");
@@ -145,6 +148,20 @@ class AdoptionTest {
         taker.close();
         open.remove(taker);
         assertFalse(alive(b.pid()), "a clean close kills what was adopted, too");
+    }
+
+    @Test
+    void abandonAllLeavesEverySandboxToItsPolicyAndLaterClosesKillNothing() throws Exception {
+        LocalSandbox one = sandbox("s8");
+        LocalSandbox two = sandbox("s9");
+        CommandHandle a = one.commands().start("sleep 30");
+        CommandHandle b = two.commands().start("sleep 30");
+        LocalSandbox.abandonAll();
+        one.close(); // what a normal shutdown does next: nothing, the sandbox was let go
+        two.close();
+        assertTrue(alive(a.pid()) && alive(b.pid()));
+        assertEquals(a.pid(), sandbox("s8").commands().list().get(0).pid());
+        assertEquals(b.pid(), sandbox("s9").commands().list().get(0).pid());
     }
 
     @Test
