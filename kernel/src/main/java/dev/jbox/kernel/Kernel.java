@@ -30,6 +30,8 @@ final class Kernel {
     private static final System.Logger LOG = System.getLogger("jbox.kernel");
     /** How long an interrupt_reply waits for the interrupted cell's reply; the control channel never waits longer. */
     static final Duration INTERRUPT_WAIT = Duration.ofSeconds(2);
+    /** How long a kernel whose frontend died waits for the evaluator to close before it exits anyway. */
+    private static final Duration EVALUATOR_CLOSE_WAIT = Duration.ofMillis(1000);
 
     private final ZMQ.Context context = ZMQ.context(1);
     private final Evaluator evaluator;
@@ -160,6 +162,19 @@ final class Kernel {
 
     /** Stops the evaluator, sends what is queued, closes the sockets; idempotent. */
     void stop() {
+        stop(true);
+    }
+
+    /**
+     * The frontend that started this kernel died (see {@link FrontendWatch}): stops as {@link #stop()} does, but
+     * sends nothing more and waits on no socket, since nobody is listening.
+     */
+    void stopFrontendGone(long pid) {
+        LOG.log(System.Logger.Level.WARNING, "the frontend (pid " + pid + ") is gone; stopping the kernel");
+        stop(false);
+    }
+
+    private void stop(boolean frontendListens) {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
@@ -173,19 +188,27 @@ final class Kernel {
             Runtime.getRuntime().halt(0);
         }, "jbox-shutdown-watchdog");
         watchdog.start();
-        try {
-            evaluator.interrupt();
-            evaluator.close();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "closing the evaluator failed: " + e);
+        if (frontendListens) {
+            closeEvaluator();
+            try {
+                Thread.sleep(20); // let the control loop publish the idle of the shutdown request
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            publisher.abandon(); // first: the evaluator's last panel updates would go nowhere
+            // Bounded: the JShell part of closing waits for the session lock, which start-up work holds for seconds
+            // on a busy machine; the session's processes are dealt with before that, and nobody waits for us.
+            Thread closer = daemon(this::closeEvaluator, "jbox-evaluator-close");
+            closer.start();
+            try {
+                closer.join(EVALUATOR_CLOSE_WAIT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        try {
-            Thread.sleep(20); // let the control loop publish the idle of the shutdown request
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        shell.stop();
-        control.stop();
+        shell.stop(!frontendListens);
+        control.stop(!frontendListens);
         stdin.stop();
         timer.shutdown();
         publisher.stop(1000);
@@ -193,6 +216,15 @@ final class Kernel {
         synchronized (done) {
             finished = true;
             done.notifyAll();
+        }
+    }
+
+    private void closeEvaluator() {
+        try {
+            evaluator.interrupt();
+            evaluator.close();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the evaluator failed: " + e);
         }
     }
 

@@ -40,6 +40,7 @@ public final class Main implements Callable<Integer> {
         }
         Kernel kernel = Kernel.start(info, EvaluatorFactory::create);
         Runtime.getRuntime().addShutdownHook(new Thread(kernel::stop, "jbox-exit"));
+        FrontendWatch.fromEnvironment(System.getenv(), kernel::stopFrontendGone).ifPresent(FrontendWatch::start);
         kernel.awaitShutdown();
         return 0;
     }
