@@ -63,7 +63,7 @@ public final class MagicEvaluator implements Evaluator {
         try {
             return new MagicEvaluator(delegate, SandboxChoice.fromEnv(env));
         } catch (IllegalArgumentException e) {
-            String problem = e.getMessage() + "; fix it and restart, or choose with %sandbox local|connect URL|e2b";
+            String problem = e.getMessage() + "; fix it and restart, or choose with %sandbox local|connect URL|e2b|hopx";
             System.getLogger("jbox.sandbox").log(System.Logger.Level.WARNING, problem);
             return new MagicEvaluator(delegate, () -> {
                 throw MagicException.failed(problem);

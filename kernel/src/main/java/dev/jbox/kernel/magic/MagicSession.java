@@ -5,6 +5,7 @@ import dev.jbox.client.ProcessInfo;
 import dev.jbox.client.RunOptions;
 import dev.jbox.client.Sandbox;
 import dev.jbox.client.remote.E2bOptions;
+import dev.jbox.client.remote.hopx.HopxOptions;
 import dev.jbox.kernel.display.CellOutput;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -38,6 +39,7 @@ public final class MagicSession implements AutoCloseable {
     private final Ticker ticker = new Ticker();
     private final MagicRegistry registry = MagicRegistry.standard();
     private volatile Supplier<E2bOptions> e2bDefaults = E2bOptions::fromEnv;
+    private volatile Supplier<HopxOptions> hopxDefaults = HopxOptions::fromEnv;
     private volatile boolean foregroundActive;
     private volatile boolean interruptRequested;
     private volatile boolean closed;
@@ -85,6 +87,16 @@ public final class MagicSession implements AutoCloseable {
     /** Replaces {@link #e2bDefaults()} (a contract test points them at a local stand-in for the provider's API). */
     void e2bDefaults(Supplier<E2bOptions> defaults) {
         this.e2bDefaults = defaults;
+    }
+
+    /** What {@code %sandbox hopx} starts from before its options: the HopX settings of the environment. */
+    HopxOptions hopxDefaults() {
+        return hopxDefaults.get();
+    }
+
+    /** Replaces {@link #hopxDefaults()} (a contract test points them at a local stand-in for HopX's control API). */
+    void hopxDefaults(Supplier<HopxOptions> defaults) {
+        this.hopxDefaults = defaults;
     }
 
     /** How the session's sandbox was chosen, or null if it was given as a plain factory. */

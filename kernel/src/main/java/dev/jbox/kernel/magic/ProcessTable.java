@@ -61,7 +61,7 @@ final class ProcessTable {
     private static List<String> row(ProcessInfo p, Instant now) {
         Instant end = p.endedAt() != null ? p.endedAt() : now;
         return List.of(p.id(), p.name() == null ? "" : p.name(), String.valueOf(p.pid()),
-                p.state().name().toLowerCase(Locale.ROOT), p.exitCode() == null ? "" : String.valueOf(p.exitCode()),
+                p.backendState() != null ? p.backendState() : p.state().name().toLowerCase(Locale.ROOT), p.exitCode() == null ? "" : String.valueOf(p.exitCode()),
                 p.startedAt() == null ? "" : CLOCK.format(p.startedAt()),
                 p.startedAt() == null ? "" : Durations.format(Duration.between(p.startedAt(), end)),
                 ByteSizes.format(p.stdoutBytes()), ByteSizes.format(p.stderrBytes()), shorten(p.command(), 60));

@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "%ps", sortOptions = false,
         description = {"Lists the session's processes: id, name, pid, state, exit code, start, runtime, bytes, command.",
+                "The state is the backend's own name where it has one (HopX: queued, running, completed, failed, killed).",
                 "Running ones and the last " + PsMagic.RECENT + " ended (--all: every one); %%bg, %%sh and Java-started alike."})
 final class PsMagic extends MagicBase implements MagicCommand {
 
