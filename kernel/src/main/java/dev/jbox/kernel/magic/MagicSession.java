@@ -6,7 +6,9 @@ import dev.jbox.client.RunOptions;
 import dev.jbox.client.Sandbox;
 import dev.jbox.client.remote.E2bOptions;
 import dev.jbox.client.remote.hopx.HopxOptions;
+import dev.jbox.kernel.deps.Libraries;
 import dev.jbox.kernel.display.CellOutput;
+import dev.jbox.kernel.eval.Evaluator;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +20,9 @@ import java.util.function.Supplier;
 
 /**
  * The state magics share within one kernel session: the sandbox (created on first use), the environment for
- * new commands, settings, the cell executing now, the {@code %bg} jobs with their pumps, and the interrupt
- * flag of the foreground magic ({@code %sh}, {@code %wait}, {@code %logs --follow}).
+ * new commands, settings, the cell executing now, the {@code %bg} jobs with their pumps, the interrupt
+ * flag of the foreground magic ({@code %sh}, {@code %wait}, {@code %logs --follow}, {@code %maven}), and the
+ * libraries added with {@code %maven}/{@code %classpath}/{@code %repo}.
  */
 public final class MagicSession implements AutoCloseable {
 
@@ -43,6 +46,8 @@ public final class MagicSession implements AutoCloseable {
     private volatile boolean foregroundActive;
     private volatile boolean interruptRequested;
     private volatile boolean closed;
+    private volatile Evaluator java; // the Java evaluator the magics wrap: libraries go onto its class path
+    private Libraries libraries; // created on the first library magic: the resolver loads then, not at startup
 
     /** A session whose sandbox comes from {@code choice}, opened on first use. */
     public MagicSession(SandboxChoice choice) {
@@ -77,6 +82,21 @@ public final class MagicSession implements AutoCloseable {
 
     boolean sandboxStarted() {
         return sandbox != null;
+    }
+
+    /** The Java evaluator that runs the cells' code (set by {@link MagicEvaluator}). */
+    void java(Evaluator evaluator) {
+        this.java = evaluator;
+    }
+
+    Evaluator java() {
+        return java;
+    }
+
+    /** The session's libraries, created on first use; the settings file comes from the kernel's environment. */
+    synchronized Libraries libraries() {
+        if (libraries == null) libraries = new Libraries(entries -> java.addToClassPath(entries), System.getenv());
+        return libraries;
     }
 
     /** What {@code %sandbox e2b} starts from before its options: the provider settings of the environment. */
@@ -264,6 +284,11 @@ public final class MagicSession implements AutoCloseable {
                 + " (after a restart, %ps finds it)");
         jobs.clear();
         ticker.close();
+        Libraries l;
+        synchronized (this) {
+            l = libraries;
+        }
+        if (l != null) l.close();
     }
 
     /**

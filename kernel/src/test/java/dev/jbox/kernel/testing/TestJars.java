@@ -54,6 +54,11 @@ public final class TestJars {
 
     /** Compiles {@code sources} and packs the classes into {@code jar}. */
     public static Path jar(Path jar, Map<String, String> sources) {
+        return jar(jar, sources, Map.of());
+    }
+
+    /** Compiles {@code sources} and packs the classes and {@code resources} (path in the jar to text) into {@code jar}. */
+    public static Path jar(Path jar, Map<String, String> sources, Map<String, String> resources) {
         try {
             Path classes = classes(Files.createTempDirectory("jbox-test-classes"), sources);
             Manifest manifest = new Manifest();
@@ -65,6 +70,11 @@ public final class TestJars {
                 for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
                     jos.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
                     jos.write(Files.readAllBytes(f));
+                    jos.closeEntry();
+                }
+                for (Map.Entry<String, String> r : resources.entrySet()) {
+                    jos.putNextEntry(new JarEntry(r.getKey()));
+                    jos.write(r.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                     jos.closeEntry();
                 }
             }
