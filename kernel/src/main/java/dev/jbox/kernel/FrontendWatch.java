@@ -22,7 +22,7 @@ import java.util.function.LongConsumer;
  */
 final class FrontendWatch implements Runnable {
 
-    static final long POLL_MILLIS = 200;
+    private static final long POLL_MILLIS = 200;
     private static final System.Logger LOG = System.getLogger("jbox.kernel");
 
     private final long frontendPid;
