@@ -268,6 +268,27 @@ class HopxBackendTest {
     }
 
     @Test
+    void closingEndsOrLetsGoOfTheCommandsItFollows() throws Exception {
+        Collector c = new Collector();
+        CommandHandle h;
+        try (Sandbox sb = Sandbox.hopx(options())) {
+            h = sb.commands().start("echo up; sleep 600");
+            h.subscribe(c);
+        }
+        assertTrue(c.ended.await(10, TimeUnit.SECONDS));
+        assertEquals(ProcessState.KILLED, c.result.state(), "deleting the sandbox ends its commands");
+        assertEquals("its HopX sandbox was deleted", c.result.error());
+
+        CommandHandle kept;
+        try (Sandbox sb = Sandbox.hopx(options().keep(true))) {
+            kept = sb.commands().start("sleep 600");
+        }
+        SandboxException e = assertThrows(SandboxException.class, () -> kept.waitFor(Duration.ofSeconds(10)));
+        assertTrue(e.getMessage().contains("keeps running there"), e.getMessage());
+        assertFalse(kept.state().isFinal(), "still running, as far as anyone knows");
+    }
+
+    @Test
     void processesOtherClientsStartedAreListedWithWhatHopxKeeps() throws Exception {
         try (Sandbox sb = Sandbox.hopx(options())) {
             var started = agent.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(agent.url() + "/commands/background"))

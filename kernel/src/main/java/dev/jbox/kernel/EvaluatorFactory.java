@@ -22,7 +22,12 @@ final class EvaluatorFactory {
      * {@code JBOX_MAVEN} are on the class path before the first cell.
      */
     static Evaluator create() {
-        MagicEvaluator evaluator = MagicEvaluator.fromEnvironment(new JShellEvaluator(STARTUP), System.getenv());
+        return create(null);
+    }
+
+    /** For the kernel session {@code session} ({@code kernel-<id>}): a local sandbox adopts what a dead one left. */
+    static Evaluator create(String session) {
+        MagicEvaluator evaluator = MagicEvaluator.fromEnvironment(new JShellEvaluator(STARTUP), System.getenv(), session);
         evaluator.addStartupLibraries(System.getenv("JBOX_MAVEN"));
         return evaluator;
     }

@@ -68,8 +68,18 @@ public final class MagicEvaluator implements Evaluator {
      * {@code %sandbox} chooses another.
      */
     public static MagicEvaluator fromEnvironment(Evaluator delegate, Map<String, String> env) {
+        return fromEnvironment(delegate, env, null);
+    }
+
+    /**
+     * Same, for the kernel session {@code session} ({@code kernel-<id>}, see {@link LocalSettings}): its local
+     * sandbox adopts what a dead kernel of the same session left, in the background from now on.
+     */
+    public static MagicEvaluator fromEnvironment(Evaluator delegate, Map<String, String> env, String session) {
         try {
-            return new MagicEvaluator(delegate, SandboxChoice.fromEnv(env));
+            MagicEvaluator ev = new MagicEvaluator(delegate, new MagicSession(SandboxChoice.fromEnv(env), LocalSettings.fromEnv(env, session)));
+            ev.session.adoptInBackground();
+            return ev;
         } catch (IllegalArgumentException e) {
             String problem = e.getMessage() + "; fix it and restart, or choose with %sandbox local|connect URL|e2b|hopx";
             System.getLogger("jbox.sandbox").log(System.Logger.Level.WARNING, problem);

@@ -39,6 +39,7 @@ final class MagicRegistry {
         r.add(new Spec("logs", false, false, LogsMagic::new));
         r.add(new Spec("wait", false, false, WaitMagic::new));
         r.add(new Spec("stdin", false, false, StdinMagic::new));
+        r.add(new Spec("adopt", false, false, AdoptMagic::new));
         r.add(new Spec("env", false, false, EnvMagic::new));
         r.add(new Spec("sandbox", false, false, SandboxMagic::new));
         r.add(new Spec("maven", true, false, MavenMagic::new));

@@ -1,9 +1,12 @@
 package dev.jbox.kernel.magic;
 
 import dev.jbox.client.CommandHandle;
+import dev.jbox.client.CrashPolicy;
+import dev.jbox.client.LocalOptions;
 import dev.jbox.client.ProcessInfo;
 import dev.jbox.client.RunOptions;
 import dev.jbox.client.Sandbox;
+import dev.jbox.client.local.LocalSandbox;
 import dev.jbox.client.remote.E2bOptions;
 import dev.jbox.client.remote.hopx.HopxOptions;
 import dev.jbox.kernel.deps.Libraries;
@@ -33,6 +36,7 @@ public final class MagicSession implements AutoCloseable {
 
     private final Supplier<Sandbox> sandboxFactory; // used until a SandboxChoice is made
     private volatile SandboxChoice choice; // null when a test gave a plain factory: treated like local
+    private volatile LocalOptions local = LocalOptions.defaults(); // how a local sandbox is opened
     private volatile Sandbox sandbox;
     private final Map<String, String> env = Collections.synchronizedMap(new LinkedHashMap<>());
     private volatile long rateLimit;
@@ -51,8 +55,14 @@ public final class MagicSession implements AutoCloseable {
 
     /** A session whose sandbox comes from {@code choice}, opened on first use. */
     public MagicSession(SandboxChoice choice) {
+        this(choice, LocalOptions.defaults());
+    }
+
+    /** Same, with {@code local} for a local sandbox (its session key, crash policy and retention). */
+    public MagicSession(SandboxChoice choice, LocalOptions local) {
         this((Supplier<Sandbox>) null);
         this.choice = choice;
+        this.local = local;
     }
 
     public MagicSession(Supplier<Sandbox> sandboxFactory) {
@@ -75,9 +85,48 @@ public final class MagicSession implements AutoCloseable {
         if (s != null) return s;
         synchronized (this) {
             if (closed) throw new IllegalStateException("the session is closed");
-            if (sandbox == null) sandbox = choice != null ? choice.open(this::notice) : sandboxFactory.get();
+            if (sandbox == null) sandbox = choice != null ? choice.open(this::notice, local) : sandboxFactory.get();
             return sandbox;
         }
+    }
+
+    /**
+     * Opens the sandbox now on a thread of its own when it is local and a dead kernel of this session left
+     * processes behind, so that they are adopted (watched, under this kernel's crash policy) before any magic asks,
+     * without delaying the first request.
+     */
+    void adoptInBackground() {
+        SandboxChoice c = choice;
+        if (c == null || c.kind() != SandboxChoice.Kind.LOCAL || !LocalSandbox.leftBehind(local)) return;
+        Thread t = new Thread(() -> {
+            try {
+                sandbox();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "adopting the processes of the previous kernel failed: " + e.getMessage());
+            }
+        }, "jbox-adopt");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The local sandbox, if that is the session's sandbox and it is open. */
+    Optional<LocalSandbox> localSandbox() {
+        return sandbox instanceof LocalSandbox l ? Optional.of(l) : Optional.empty();
+    }
+
+    /** The state root of local sandboxes (where orphans are found). */
+    java.nio.file.Path stateRoot() {
+        return LocalSandbox.stateRoot(local);
+    }
+
+    CrashPolicy crashPolicy() {
+        return local.onCrash();
+    }
+
+    /** From now on, for the open local sandbox and any opened later. */
+    void crashPolicy(CrashPolicy policy) {
+        local = local.onCrash(policy);
+        localSandbox().ifPresent(l -> l.crashPolicy(policy));
     }
 
     boolean sandboxStarted() {

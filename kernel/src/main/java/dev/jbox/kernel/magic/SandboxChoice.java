@@ -1,5 +1,6 @@
 package dev.jbox.kernel.magic;
 
+import dev.jbox.client.LocalOptions;
 import dev.jbox.client.Sandbox;
 import dev.jbox.client.SandboxException;
 import dev.jbox.client.remote.E2bOptions;
@@ -23,8 +24,9 @@ import java.util.function.Consumer;
  * Sandbox sb = c.open(System.err::println);
  * }</pre>
  *
- * <p>What closing the session does differs on purpose: a local sandbox kills its processes (nothing may outlive
- * the kernel on this machine); an agent keeps them, so that after a kernel restart {@code %ps}, {@code %logs} and
+ * <p>What closing the session does differs on purpose: a local sandbox kills its processes (nothing outlives a
+ * kernel that shut down cleanly; after a crash its processes follow {@code JBOX_ON_CRASH} and the replacement
+ * kernel adopts them); an agent keeps them, so that after a kernel restart {@code %ps}, {@code %logs} and
  * {@code %wait} find them again; an E2B or HopX sandbox the session created is deleted unless {@code keep} is set,
  * and one it connected to by id is left running.
  *
@@ -102,8 +104,13 @@ public record SandboxChoice(Kind kind, String url, String token, E2bOptions e2b,
 
     /** Opens the sandbox; {@code notices} gets the one-line notices of a remote connection (lost, restored). */
     public Sandbox open(Consumer<String> notices) {
+        return open(notices, LocalOptions.defaults());
+    }
+
+    /** Same as {@link #open(Consumer)}, a local sandbox with {@code local} (session, crash policy, retention). */
+    public Sandbox open(Consumer<String> notices, LocalOptions local) {
         return switch (kind) {
-            case LOCAL -> Sandbox.local();
+            case LOCAL -> Sandbox.local(local);
             case CONNECT -> RemoteSandbox.connect(url, token, remoteOptions(RemoteOptions.defaults(), notices));
             case E2B -> {
                 if (e2b.apiKey() == null || e2b.apiKey().isBlank()) {

@@ -78,10 +78,6 @@ final class HopxCommandHandle implements CommandHandle {
         return processId;
     }
 
-    Meta meta() {
-        return meta;
-    }
-
     void backendState(String s) {
         if (s != null) backendState = s;
     }
@@ -110,8 +106,8 @@ final class HopxCommandHandle implements CommandHandle {
         idRecorded = true;
         if (r.pid() > 0) pid = r.pid();
         if (r.alive() != 2 && state == ProcessState.QUEUED) state = ProcessState.RUNNING;
-        if (askedOut >= 0 && r.out() != null) take(StreamKind.STDOUT, askedOut, r.out().bytes());
-        if (askedErr >= 0 && r.err() != null) take(StreamKind.STDERR, askedErr, r.err().bytes());
+        if (askedOut >= 0 && r.out() != null) take(StreamKind.STDOUT, askedOut, r.out());
+        if (askedErr >= 0 && r.err() != null) take(StreamKind.STDERR, askedErr, r.err());
         if (r.ended() && r.outSize() >= 0) {
             outBytes = r.outSize();
             errBytes = Math.max(0, r.errSize());
@@ -157,8 +153,14 @@ final class HopxCommandHandle implements CommandHandle {
         done.complete(r);
         for (Delivery d : deliveries) d.end(r);
         deliveries.clear();
-        fetchedOut = -1;
+        fetchedOut = fetchedErr = -1;
         commands.ended(this);
+    }
+
+    /** The sandbox was deleted with this command in it. */
+    void sandboxDeleted() {
+        killRequested = true;
+        finish(null, "its HopX sandbox was deleted");
     }
 
     /** Known to have ended before this session attached to it, as recorded in the sandbox. */
@@ -178,7 +180,7 @@ final class HopxCommandHandle implements CommandHandle {
         if (done.isDone()) return;
         for (Delivery d : deliveries) d.fail(error);
         deliveries.clear();
-        fetchedOut = -1;
+        fetchedOut = fetchedErr = -1;
         done.completeExceptionally(error);
     }
 

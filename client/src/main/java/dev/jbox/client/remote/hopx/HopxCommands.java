@@ -338,10 +338,19 @@ final class HopxCommands implements Commands {
         });
     }
 
-    void close() {
+    /**
+     * Stops following. Commands still running end for good if {@code deleted} (their sandbox goes with them);
+     * otherwise they keep running in the sandbox, and whoever waits on them here is told so.
+     */
+    void close(boolean deleted) {
         closed = true;
         poller.close();
         background.shutdownNow();
+        for (HopxCommandHandle h : byKey.values()) {
+            if (h.ended()) continue;
+            if (deleted) h.sandboxDeleted();
+            else h.fail(new SandboxException("this session let go of HopX sandbox " + sandbox.id() + "; " + h.id() + " keeps running there"));
+        }
     }
 
     /** A command line short enough for a message. */

@@ -100,6 +100,12 @@ public record HopxOptions(String apiKey, String baseUrl, String template, Durati
         return new HopxOptions(apiKey, baseUrl, template, timeout, keep, sandboxId, requestTimeout, pollWait, reconnectFor, logRoot, sink);
     }
 
+    @Override
+    public String toString() { // the record's default would print the API key
+        return "HopxOptions[baseUrl=" + baseUrl + ", template=" + template + ", timeout=" + timeout + ", keep=" + keep + ", sandboxId="
+                + sandboxId + ", apiKey=" + (apiKey == null || apiKey.isBlank() ? "none" : "set") + "]";
+    }
+
     /** True when this connects to a running sandbox rather than creating one. */
     public boolean attaches() {
         return sandboxId != null && !sandboxId.isBlank();

@@ -169,9 +169,10 @@ public final class HopxSandbox implements Sandbox {
     public void close() {
         if (closed) return;
         closed = true;
-        commands.close();
+        boolean delete = created && !options.keep();
+        commands.close(delete);
         try {
-            if (created && !options.keep()) api.delete(sandboxId);
+            if (delete) api.delete(sandboxId);
         } catch (SandboxException e) {
             options.notices().accept("jbox: " + e.getMessage() + "; delete HopX sandbox " + sandboxId + " yourself, it may still run");
         } finally {

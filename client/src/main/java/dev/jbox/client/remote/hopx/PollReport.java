@@ -6,15 +6,11 @@ import java.util.List;
 
 /**
  * One command's part of a poll's answer (see poll.sh): sizes (final once it ended), exit code, pid, liveness, and
- * the bytes read from the asked offsets, with the limit they were read with.
+ * the bytes read from the asked offsets (null: none were read).
  *
  * @param alive 1 running, 0 ended (with or without an exit code), 2 not started yet
  */
-record PollReport(String key, long outSize, long errSize, Integer exitCode, long pid, int alive, Read out, Read err) {
-
-    /** Bytes read from a log, and the most that could have been read. */
-    record Read(int limit, byte[] bytes) {
-    }
+record PollReport(String key, long outSize, long errSize, Integer exitCode, long pid, int alive, byte[] out, byte[] err) {
 
     boolean ended() {
         return alive == 0;
@@ -29,8 +25,8 @@ record PollReport(String key, long outSize, long errSize, Integer exitCode, long
         Integer exit = null;
         long pid = -1;
         int alive = 2;
-        Read o = null;
-        Read e = null;
+        byte[] o = null;
+        byte[] e = null;
         for (String line : text.split("\n")) {
             String[] w = line.split(" ", -1);
             if (w[0].equals("P") && w.length >= 7) {
@@ -43,10 +39,10 @@ record PollReport(String key, long outSize, long errSize, Integer exitCode, long
                 alive = (int) number(w[6], 2);
                 o = null;
                 e = null;
-            } else if ((w[0].equals("O") || w[0].equals("E")) && w.length >= 2 && key != null) {
-                Read r = new Read((int) number(w[1], 0), w.length > 2 ? Base64.getDecoder().decode(w[2].strip()) : new byte[0]);
-                if (w[0].equals("O")) o = r;
-                else e = r;
+            } else if ((w[0].equals("O") || w[0].equals("E")) && key != null) {
+                byte[] bytes = w.length > 1 ? Base64.getDecoder().decode(w[1].strip()) : new byte[0];
+                if (w[0].equals("O")) o = bytes;
+                else e = bytes;
             }
         }
         if (key != null) out.add(new PollReport(key, outSize, errSize, exit, pid, alive, o, e));

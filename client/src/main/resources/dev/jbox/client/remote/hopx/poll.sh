@@ -1,8 +1,8 @@
 # jbox: waits up to $JBOX_WAIT seconds until one of the watched commands wrote output or ended, then prints
 # per command "P KEY OUT_SIZE ERR_SIZE EXIT PID ALIVE" (sizes as of the wait, final once it ended; EXIT: the
-# exit code or -; ALIVE: 1 running, 0 ended, 2 starting), then "O N BASE64" / "E N BASE64": up to N bytes from
-# the asked offsets (N at most $JBOX_MAX, all of them about $JBOX_BUDGET at most). What lies between the offsets
-# and an ended command's final sizes comes now or, over the budget, with the next poll.
+# exit code or -; ALIVE: 1 running, 0 ended, 2 starting), then "O BASE64" / "E BASE64": the bytes from the
+# asked offsets, at most $JBOX_MAX per stream and about $JBOX_BUDGET in all. What lies between the offsets and
+# an ended command's final sizes comes now or, over the budget, with the next poll.
 # $JBOX_W has one line per command: "KEY OUT_OFFSET ERR_OFFSET [HOPX_ID]"; an offset of - asks for no output.
 # A poll with $JBOX_WAKE set wakes the other polls; $JBOX_SLOT names this poll's scratch files. While waiting,
 # only shell builtins run: logs are compared by modification time with a reference file, pids probed by kill -0.
@@ -71,7 +71,7 @@ for i in "${!keys[@]}"; do
     if [ "$s" -le "$3" ] && { [ "$alive" = 0 ] || [ -z "$ref" ] || ! [[ $k/$2 -nt $ref ]]; }; then continue; fi
     n=$JBOX_MAX; [ "$n" -gt "$budget" ] && n=$budget
     if [ "$s" -gt "$3" ]; then budget=$((budget - (s - $3 < n ? s - $3 : n))); fi
-    printf '%s %s ' "$1" "$n"
+    printf '%s ' "$1"
     dd if="$k/$2" bs="$n" skip="$3" iflag=skip_bytes count=1 status=none 2>/dev/null | base64 -w0
     echo
   done
