@@ -21,6 +21,7 @@ import uuid
 
 from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
+from jupyter_client.manager import start_new_kernel
 
 from test_protocol import KERNEL, KERNEL_25, reply_to
 
@@ -135,6 +136,18 @@ def read_json_line(proc, timeout=120):
     return json.loads(proc.stdout.readline() or "{}") if ready else {}
 
 
+def json_result(kc, code):
+    """The application/json result of a cell that must succeed."""
+    found = []
+
+    def keep(msg):
+        if msg["msg_type"] in ("execute_result", "display_data") and "application/json" in msg["content"]["data"]:
+            found.append(msg["content"]["data"]["application/json"])
+    reply = kc.execute_interactive(code, timeout=60, output_hook=keep)
+    assert reply["content"]["status"] == "ok" and found, (code, reply["content"])
+    return found[0]
+
+
 def wait_for(predicate, timeout, what):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -164,31 +177,62 @@ def marked_process(command):
 
 
 class FrontendDiesJdk17(unittest.TestCase):
+    """The session's processes are left as after a crash: kept for adoption by default, killed with
+    JBOX_ON_CRASH=kill (the local sandbox's supervisor applies the policy once the kernel JVM is gone)."""
     kernel_name = KERNEL
 
-    def test_kernel_exits_when_its_frontend_is_killed(self):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="jbox-frontend-death-")
+        self.env = dict(os.environ, JBOX_STATE_DIR=os.path.join(self.tmp, "state"), JBOX_LOG="warning")
+        self.leftovers = []
+
+    def tearDown(self):
+        supervisors = [int(p) for p in os.listdir("/proc") if p.isdigit() and self.tmp in cmdline(p)]
+        kill_if_alive(*(self.leftovers + supervisors))
+        subprocess.run(["rm", "-rf", self.tmp])
+
+    def kill_frontend(self, **extra_env):
+        """Starts a frontend that runs a cell and a %bg job, SIGKILLs it, checks that the kernel goes; returns the
+        job's pid."""
         marker = f"3600.{secrets.randbelow(10**6):06d}"  # a unique sleep duration: our job's marker
-        log = tempfile.NamedTemporaryFile(prefix="jbox-frontend-", suffix=".log", delete=False)
-        frontend = subprocess.Popen([sys.executable, "-c", FRONTEND, self.kernel_name, marker],
-                                    stdout=subprocess.PIPE, stderr=log, text=True,
-                                    env=dict(os.environ, JBOX_LOG="warning"))  # the kernel logs into `log`
-        pids = {}
+        log = os.path.join(self.tmp, "frontend.log")
+        with open(log, "w") as err:
+            frontend = subprocess.Popen([sys.executable, "-c", FRONTEND, self.kernel_name, marker], stdout=subprocess.PIPE,
+                                        stderr=err, text=True, env=dict(self.env, **extra_env))  # the kernel logs into it
+        self.leftovers.append(frontend.pid)
+        pids = read_json_line(frontend)
+        self.assertIn("kernel", pids, "the frontend did not start the kernel; its log: " + open(log).read())
+        self.leftovers += [pids["kernel"], pids["job"]]
+        self.assertEqual(ppid(pids["kernel"]), frontend.pid, "the frontend is the kernel's parent")
+        self.assertIn(f"sleep {marker}", cmdline(pids["job"]), "the %bg job runs")
+        frontend.kill()
+        frontend.wait()
+        assert_gone_soon(self, pids["kernel"], "frontend killed")
+        text = open(log).read()
+        self.assertIn(f"the frontend (pid {frontend.pid}) is gone", text)
+        self.assertNotIn("Exception", text)
+        return pids["job"]
+
+    def test_kernel_exits_and_its_job_is_kept_for_adoption(self):
+        job = self.kill_frontend()
+        time.sleep(2.5)  # with JBOX_ON_CRASH=kill it would be gone by now
+        self.assertTrue(alive(job), "the %bg job must outlive a kernel whose frontend died (JBOX_ON_CRASH=keep)")
+        # Another kernel finds it among the orphans and adopts it; that kernel's clean shutdown then ends it.
+        km, kc = start_new_kernel(kernel_name=self.kernel_name, startup_timeout=90, env=self.env)
         try:
-            pids = read_json_line(frontend)
-            self.assertIn("kernel", pids, "the frontend did not start the kernel; its log: " + open(log.name).read())
-            self.assertEqual(ppid(pids["kernel"]), frontend.pid, "the frontend is the kernel's parent")
-            self.assertIn(f"sleep {marker}", cmdline(pids["job"]), "the %bg job runs")
-            frontend.kill()
-            frontend.wait()
-            assert_gone_soon(self, pids["kernel"], "frontend killed")
-            # The policy until crash durability lands: the processes are killed, as on a clean shutdown.
-            self.assertIsNotNone(seconds_until_gone(pids["job"], 2.0), "the %bg job outlived the kernel")
-            text = open(log.name).read()
-            self.assertIn(f"the frontend (pid {frontend.pid}) is gone; stopping the kernel", text)
-            self.assertNotIn("Exception", text)
+            orphans = json_result(kc, "%ps --orphans --json")
+            self.assertEqual([o["state"] for o in orphans if o["pid"] == job], ["RUNNING"], orphans)
+            reply = kc.execute_interactive("%adopt --all", timeout=60, output_hook=lambda m: None)
+            self.assertEqual(reply["content"]["status"], "ok")
+            self.assertIn(job, [p["pid"] for p in json_result(kc, "%ps --json")])
         finally:
-            kill_if_alive(frontend.pid, pids.get("kernel"), pids.get("job"))
-            os.unlink(log.name)
+            kc.stop_channels()
+            km.shutdown_kernel(now=False)
+        self.assertIsNotNone(seconds_until_gone(job, 10), "the adopting kernel's shutdown did not end the job")
+
+    def test_with_jbox_on_crash_kill_the_job_ends_too(self):
+        job = self.kill_frontend(JBOX_ON_CRASH="kill")
+        self.assertIsNotNone(seconds_until_gone(job, GONE_WITHIN), "JBOX_ON_CRASH=kill: the %bg job outlived the kernel")
 
 
 class FrontendDiesJdk25(FrontendDiesJdk17):
@@ -232,10 +276,12 @@ class RealFrontends(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix="jbox-real-frontends-")
         cls.env = dict(os.environ, JUPYTER_DATA_DIR=os.path.join(cls.tmp, "data"),
                        JUPYTER_RUNTIME_DIR=os.path.join(cls.tmp, "runtime"),
-                       JUPYTER_CONFIG_DIR=os.path.join(cls.tmp, "config"), IPYTHONDIR=os.path.join(cls.tmp, "ipython"))
+                       JUPYTER_CONFIG_DIR=os.path.join(cls.tmp, "config"), IPYTHONDIR=os.path.join(cls.tmp, "ipython"),
+                       JBOX_STATE_DIR=os.path.join(cls.tmp, "state"))
 
     @classmethod
     def tearDownClass(cls):
+        kill_if_alive(*[int(p) for p in os.listdir("/proc") if p.isdigit() and cls.tmp in cmdline(p)])  # supervisors
         subprocess.run(["rm", "-rf", cls.tmp])
 
     def kernel_under(self, pid):
@@ -263,7 +309,8 @@ class RealFrontends(unittest.TestCase):
             job = wait_for(lambda: marked_process(f"sleep {marker}"), 60, "the %bg job typed into the console")
             os.kill(console, signal.SIGKILL)
             assert_gone_soon(self, kernel, "jupyter console killed")
-            self.assertIsNotNone(seconds_until_gone(job, 2.0), "the %bg job outlived the kernel")
+            time.sleep(2.5)  # with JBOX_ON_CRASH=kill it would be gone by now
+            self.assertTrue(alive(job), "the %bg job is kept, as after a crash (JBOX_ON_CRASH=keep)")
         finally:
             kill_if_alive(*([kernel, job] + descendants(term.pid) + [term.pid]))
             term.wait()

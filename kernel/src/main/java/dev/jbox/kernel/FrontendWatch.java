@@ -17,7 +17,7 @@ import java.util.function.LongConsumer;
  * dead frontend seconds late. A check reads one {@code /proc} entry.
  *
  * <pre>{@code
- * FrontendWatch.fromEnvironment(System.getenv(), pid -> kernel.stopFrontendGone(pid)).ifPresent(FrontendWatch::start);
+ * FrontendWatch.fromEnvironment(System.getenv(), Kernel::exitFrontendGone).ifPresent(FrontendWatch::start);
  * }</pre>
  */
 final class FrontendWatch implements Runnable {

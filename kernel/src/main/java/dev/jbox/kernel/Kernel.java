@@ -30,8 +30,6 @@ final class Kernel {
     private static final System.Logger LOG = System.getLogger("jbox.kernel");
     /** How long an interrupt_reply waits for the interrupted cell's reply; the control channel never waits longer. */
     static final Duration INTERRUPT_WAIT = Duration.ofSeconds(2);
-    /** How long a kernel whose frontend died waits for the evaluator to close before it exits anyway. */
-    private static final Duration EVALUATOR_CLOSE_WAIT = Duration.ofMillis(1000);
 
     private final ZMQ.Context context = ZMQ.context(1);
     private final Evaluator evaluator;
@@ -162,19 +160,6 @@ final class Kernel {
 
     /** Stops the evaluator, sends what is queued, closes the sockets; idempotent. */
     void stop() {
-        stop(true);
-    }
-
-    /**
-     * The frontend that started this kernel died (see {@link FrontendWatch}): stops as {@link #stop()} does, but
-     * sends nothing more and waits on no socket, since nobody is listening.
-     */
-    void stopFrontendGone(long pid) {
-        LOG.log(System.Logger.Level.WARNING, "the frontend (pid " + pid + ") is gone; stopping the kernel");
-        stop(false);
-    }
-
-    private void stop(boolean frontendListens) {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
@@ -188,27 +173,19 @@ final class Kernel {
             Runtime.getRuntime().halt(0);
         }, "jbox-shutdown-watchdog");
         watchdog.start();
-        if (frontendListens) {
-            closeEvaluator();
-            try {
-                Thread.sleep(20); // let the control loop publish the idle of the shutdown request
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        } else {
-            publisher.abandon(); // first: the evaluator's last panel updates would go nowhere
-            // Bounded: the JShell part of closing waits for the session lock, which start-up work holds for seconds
-            // on a busy machine; the session's processes are dealt with before that, and nobody waits for us.
-            Thread closer = daemon(this::closeEvaluator, "jbox-evaluator-close");
-            closer.start();
-            try {
-                closer.join(EVALUATOR_CLOSE_WAIT.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        try {
+            evaluator.interrupt();
+            evaluator.close();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the evaluator failed: " + e);
         }
-        shell.stop(!frontendListens);
-        control.stop(!frontendListens);
+        try {
+            Thread.sleep(20); // let the control loop publish the idle of the shutdown request
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        shell.stop();
+        control.stop();
         stdin.stop();
         timer.shutdown();
         publisher.stop(1000);
@@ -219,13 +196,16 @@ final class Kernel {
         }
     }
 
-    private void closeEvaluator() {
-        try {
-            evaluator.interrupt();
-            evaluator.close();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "closing the evaluator failed: " + e);
-        }
+    /**
+     * The frontend that started this kernel died (see {@link FrontendWatch}): the kernel ends as a crash would, at
+     * once. Nothing more is sent (nobody listens) and no socket is waited on. The session's local processes follow
+     * {@code JBOX_ON_CRASH} (kept for adoption by default; see the local sandbox's supervisor), which is why this
+     * is a halt and not {@link #stop()}: a clean stop, and the shutdown hooks, kill them.
+     */
+    static void exitFrontendGone(long pid) {
+        LOG.log(System.Logger.Level.WARNING, "the frontend (pid " + pid + ") is gone; the kernel exits, its processes"
+                + " are left as after a crash (JBOX_ON_CRASH)");
+        Runtime.getRuntime().halt(1);
     }
 
     void awaitShutdown() throws InterruptedException {

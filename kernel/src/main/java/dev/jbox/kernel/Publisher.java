@@ -24,7 +24,6 @@ final class Publisher implements Runnable {
     private final WireSocket socket;
     private final MessageFactory factory;
     private final Thread thread;
-    private volatile boolean abandoned;
 
     Publisher(WireSocket socket, MessageFactory factory) {
         this.socket = socket;
@@ -38,9 +37,7 @@ final class Publisher implements Runnable {
     }
 
     void publish(String msgType, Header parent, Object content) {
-        if (!abandoned) {
-            queue.add(factory.create(msgType, parent, content, List.of()));
-        }
+        queue.add(factory.create(msgType, parent, content, List.of()));
     }
 
     void status(String state, Header parent) {
@@ -55,25 +52,16 @@ final class Publisher implements Runnable {
                 if (item == stopMarker) {
                     break;
                 }
-                if (!abandoned) {
-                    socket.send((Message) item);
-                }
+                socket.send((Message) item);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "IOPub publisher stopped: " + e);
         } finally {
-            socket.zmq().setLinger(abandoned ? 0 : 1000);
+            socket.zmq().setLinger(1000);
             socket.zmq().close();
         }
-    }
-
-    /** Nobody listens any more (the frontend died): from now on nothing is sent, and the socket closes at once. */
-    void abandon() {
-        abandoned = true;
-        queue.clear();
-        queue.add(stopMarker);
     }
 
     /** Sends what is queued, then closes the socket (waits at most {@code millis}). */

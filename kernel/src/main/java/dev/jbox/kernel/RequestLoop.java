@@ -29,7 +29,6 @@ final class RequestLoop implements Runnable {
     /** How many requests at the head of {@link #received} reached the kernel before a failed cell's reply. */
     private int beforeBoundary;
     private volatile boolean running = true;
-    private volatile int lingerMillis = 1000;
 
     private RequestLoop(WireSocket socket, Dispatcher dispatcher, MessageFactory factory, ExecuteHandler execute,
             RunningCell runningCell) {
@@ -50,9 +49,7 @@ final class RequestLoop implements Runnable {
         return new RequestLoop(socket, dispatcher, factory, null, null);
     }
 
-    /** Ends the loop; replies still queued in the socket get up to 1 s to go out, or none if the peer is gone. */
-    void stop(boolean peerGone) {
-        lingerMillis = peerGone ? 0 : 1000;
+    void stop() {
         running = false;
     }
 
@@ -77,7 +74,7 @@ final class RequestLoop implements Runnable {
         } catch (ZMQException | IllegalStateException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> socket.name() + " loop ends: " + e);
         } finally {
-            zmq.setLinger(lingerMillis);
+            zmq.setLinger(1000);
             zmq.close();
         }
     }
