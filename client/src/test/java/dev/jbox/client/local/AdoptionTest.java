@@ -184,12 +184,48 @@ class AdoptionTest {
     @Test
     void theSupervisorEnforcesTimeoutsWhileNobodyWatches() throws Exception {
         LocalSandbox dead = sandbox("s5");
-        dead.commands().start("sleep 30", RunOptions.background().timeout(Duration.ofMillis(1500)));
+        dead.commands().start("sleep 30", RunOptions.background().timeout(Duration.ofSeconds(5)));
         dead.abandon();
-        Thread.sleep(2500);
+        assertEquals(ProcessState.RUNNING, LocalSandbox.orphans(root).get(0).state(), "let go before its timeout, or this test proves nothing");
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (LocalSandbox.orphans(root).get(0).state() == ProcessState.RUNNING && System.nanoTime() < deadline) Thread.sleep(50);
+        assertEquals(ProcessState.TIMED_OUT, LocalSandbox.orphans(root).get(0).state(), "the supervisor killed it and said why");
         LocalSandbox next = sandbox("s5");
         CommandResult r = next.commands().get("p1").orElseThrow().waitFor(Duration.ofSeconds(10));
         assertEquals(ProcessState.TIMED_OUT, r.state());
+    }
+
+    @Test
+    void theExitFileSaysWhyASandboxEndedACommandShouldItDieBeforeRecordingIt() throws Exception {
+        LocalSandbox dead = sandbox("s10");
+        CommandHandle left = dead.commands().start("echo up; sleep 30");
+        awaitBytes(left, 3); // it runs (a command adopted before its exec would look like another program)
+        dead.abandon();
+        LocalSandbox next = sandbox("s10");
+        CommandHandle own = next.commands().start("sleep 30", RunOptions.background().timeout(Duration.ofMillis(300)));
+        assertEquals(ProcessState.TIMED_OUT, own.waitFor(Duration.ofSeconds(10)).state());
+        assertTrue(next.commands().get(left.id()).orElseThrow().kill());
+        // SIGTERM alone would read as "exited with 143": the supervisors were told why, its own and the dead one's.
+        assertEquals(List.of("timedout"), exitReasons(next.stateDir()));
+        assertEquals(List.of("killed"), exitReasons(dead.stateDir()));
+    }
+
+    private static List<String> exitReasons(Path dir) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        for (;;) {
+            try (var files = Files.list(dir)) {
+                List<Path> exits = files.filter(f -> f.getFileName().toString().endsWith(".exit")).toList();
+                if (!exits.isEmpty() || System.nanoTime() > deadline) {
+                    List<String> reasons = new ArrayList<>();
+                    for (Path f : exits) {
+                        String[] parts = Files.readString(f).strip().split(" ");
+                        reasons.add(parts[parts.length - 1]);
+                    }
+                    return reasons;
+                }
+            }
+            Thread.sleep(20);
+        }
     }
 
     @Test
