@@ -194,6 +194,11 @@ class CrashTest(unittest.TestCase):
         _, _, table, _ = k.ok("%ps")
         self.assertIn("adopted from", table)
 
+        # %wait on an adopted process shows its live output while it waits
+        waited, _, plain, _ = k.ok("%wait counter --timeout 1s")
+        self.assertIn("still running: counter", plain)
+        self.assertRegex(waited, r"^(line \d{6} of the counter\n)+$")
+
         # jobs() and %stdin (through the FIFO the dead kernel's supervisor still holds) on adopted processes
         _, _, plain, _ = k.ok('jobs().get("silent").info().adoptedFrom() != null')
         self.assertEqual("true", plain)
@@ -210,6 +215,7 @@ class CrashTest(unittest.TestCase):
             written = f.read()
         self.assertTrue(written.endswith("line 002000 of the counter\n"), written[-100:])
         self.assertEqual(written, out)
+        self.assertIn(waited, written, "what %wait showed is a part of the log, as written")
         out, _, _, _ = k.ok("%logs counter")
         self.assertEqual(written, out)
         numbers = [int(m) for m in re.findall(r"line (\d+) of the counter", out)]
