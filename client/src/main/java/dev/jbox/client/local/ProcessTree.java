@@ -34,6 +34,8 @@ final class ProcessTree {
 
     private static final Path PROC = Path.of("/proc");
     private static final boolean HAS_PROC = Files.isDirectory(PROC.resolve("self"));
+    /** What supervisor.pl calls itself ({@code $0}). */
+    private static final String SUPERVISOR_NAME = "jbox-supervisor ";
     private static final long SELF = ProcessHandle.current().pid();
     private static final long SELF_START = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli)
             .orElse(System.currentTimeMillis());
@@ -241,7 +243,25 @@ final class ProcessTree {
     static boolean carries(long pid, String cookie) {
         if (!HAS_PROC) return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         Stat s = stat(PROC.resolve(Long.toString(pid)).resolve("stat"));
-        return s != null && !s.dead && !cookiesOf(pid, Set.of(cookie)).isEmpty();
+        return s != null && !s.dead && (!cookiesOf(pid, Set.of(cookie)).isEmpty() || forkedBySupervisor(s));
+    }
+
+    /**
+     * True if {@code s} is a supervisor's child between its fork and its exec: it still carries the supervisor's
+     * name ({@code jbox-supervisor DIR}, which perl wrote over its argv) and its parent is that supervisor. Its
+     * environment is not the command's yet, so the cookie is not there to see.
+     */
+    private static boolean forkedBySupervisor(Stat s) {
+        String own = cmdline(s.pid);
+        return own != null && own.startsWith(SUPERVISOR_NAME) && own.equals(cmdline(s.ppid));
+    }
+
+    private static String cmdline(long pid) {
+        try {
+            return new String(Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("cmdline")), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Live processes (other than this JVM) that carry one of {@code cookies}. */

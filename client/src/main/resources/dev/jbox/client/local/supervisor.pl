@@ -26,7 +26,7 @@ use POSIX ();
 use Fcntl qw(F_GETFL F_SETFL O_NONBLOCK O_RDWR);
 
 my $dir = shift @ARGV or die "usage: supervisor.pl INSTANCE_DIR\n";
-$0 = "jbox-supervisor $dir";
+$0 = "jbox-supervisor $dir"; # ProcessTree knows a forked child not yet exec'd by this name
 POSIX::setsid();
 $SIG{PIPE} = 'IGNORE'; # a JVM gone must not kill us on our next answer; reset to default in every command
 

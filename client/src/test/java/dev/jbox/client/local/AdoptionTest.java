@@ -151,6 +151,24 @@ class AdoptionTest {
     }
 
     @Test
+    void aCommandForkedButNotYetExecutedCountsAsRunning() throws Exception {
+        // What a supervisor's child looks like before its exec (a crash right after a start): the supervisor's name
+        // and environment, no cookie. Played by a perl that names itself so and forks a child that waits.
+        Process fake = new ProcessBuilder("perl", "-e",
+                "$0 = 'jbox-supervisor /nowhere'; $| = 1; my $k = fork(); if (!$k) { sleep 30; exit 0 } print \"$k\\n\"; waitpid($k, 0)")
+                .start();
+        try {
+            long child = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(fake.getInputStream())).readLine().strip());
+            assertTrue(ProcessTree.carries(child, "no-such-cookie"), "a supervisor's child before its exec");
+            assertFalse(ProcessTree.carries(fake.pid(), "no-such-cookie"), "the supervisor itself");
+            assertFalse(ProcessTree.carries(ProcessHandle.current().pid(), "no-such-cookie"), "any other process");
+        } finally {
+            fake.descendants().forEach(ProcessHandle::destroyForcibly);
+            fake.destroyForcibly();
+        }
+    }
+
+    @Test
     void abandonAllLeavesEverySandboxToItsPolicyAndLaterClosesKillNothing() throws Exception {
         LocalSandbox one = sandbox("s8");
         LocalSandbox two = sandbox("s9");
