@@ -94,6 +94,7 @@ final class LocalProcess implements CommandHandle {
     private volatile StdinWriter stdin;
     private volatile ScheduledFuture<?> timer;
     private int ticks; // poller thread only
+    private int missing; // poller thread only: ticks in a row that found the main process gone without an exit file
 
     private LocalProcess(LocalCommands commands, String id, StateDir home, ProcessRecord record, String adoptedFrom,
                          Duration killGrace) {
@@ -124,11 +125,13 @@ final class LocalProcess implements CommandHandle {
         p.orphaned = true;
         p.launched.complete(null);
         StateDir.ExitStatus end = home.exitStatus(record);
+        boolean alive = end == null && record.pid() > 0 && ProcessTree.carries(record.pid(), record.cookie());
+        if (end == null && !alive) end = Orphans.lateExitStatus(home, record);
         if (end != null) {
             p.complete(end.code(), end.signal(), end.reason(), end.at());
             return p;
         }
-        if (record.pid() <= 0 || !ProcessTree.carries(record.pid(), record.cookie())) {
+        if (!alive) {
             // Started, but its main process is gone and nobody recorded how it ended.
             p.complete(null, 0, "lost", Instant.now());
             return p;
@@ -206,8 +209,11 @@ final class LocalProcess implements CommandHandle {
         StateDir.ExitStatus end = home.exitStatus(record);
         if (end != null) {
             complete(end.code(), end.signal(), end.reason(), end.at());
-        } else if (++ticks % LIVENESS_TICKS == 0 && !ProcessTree.carries(pid, record.cookie())) {
-            complete(null, 0, "lost", Instant.now());
+        } else if ((missing > 0 || ++ticks % LIVENESS_TICKS == 0) && !ProcessTree.carries(pid, record.cookie())) {
+            // Gone without an exit file. Its supervisor writes that right after reaping it: a few ticks for that.
+            if (++missing >= 3) complete(null, 0, "lost", Instant.now());
+        } else {
+            missing = 0;
         }
     }
 

@@ -19,6 +19,8 @@ final class Orphans {
                     r.started(), r.ended(), size(dir, r, ".out"), size(dir, r, ".err"), r.tag(), null, dir.sessionName());
         }
         StateDir.ExitStatus end = dir.exitStatus(r);
+        boolean alive = end == null && r.pid() > 0 && ProcessTree.carries(r.pid(), r.cookie());
+        if (end == null && !alive) end = lateExitStatus(dir, r);
         ProcessState state;
         Integer code = null;
         java.time.Instant endedAt = null;
@@ -30,7 +32,7 @@ final class Orphans {
                 case "timedout" -> ProcessState.TIMED_OUT;
                 default -> end.code() == 0 ? ProcessState.COMPLETED : ProcessState.FAILED;
             };
-        } else if (r.pid() > 0 && ProcessTree.carries(r.pid(), r.cookie())) {
+        } else if (alive) {
             state = ProcessState.RUNNING;
         } else {
             state = ProcessState.FAILED; // gone, and nobody recorded how
@@ -42,6 +44,24 @@ final class Orphans {
     /** True while the command of record {@code r} still runs (no exit file, and its main process lives). */
     static boolean running(StateDir dir, ProcessRecord r) {
         return dir.exitStatus(r) == null && r.pid() > 0 && ProcessTree.carries(r.pid(), r.cookie());
+    }
+
+    /**
+     * The exit file of a command whose main process is gone. Its supervisor reaps it first and writes the file right
+     * after, so the file gets a moment to appear; null if it does not (nobody recorded the end).
+     */
+    static StateDir.ExitStatus lateExitStatus(StateDir dir, ProcessRecord r) {
+        for (int i = 0; i < 5; i++) {
+            StateDir.ExitStatus end = dir.exitStatus(r);
+            if (end != null) return end;
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return dir.exitStatus(r);
     }
 
     static long size(StateDir dir, ProcessRecord r, String suffix) {

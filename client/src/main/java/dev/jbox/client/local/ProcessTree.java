@@ -243,7 +243,14 @@ final class ProcessTree {
     static boolean carries(long pid, String cookie) {
         if (!HAS_PROC) return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         Stat s = stat(PROC.resolve(Long.toString(pid)).resolve("stat"));
-        return s != null && !s.dead && (!cookiesOf(pid, Set.of(cookie)).isEmpty() || forkedBySupervisor(s));
+        if (s == null) return false;
+        if (s.dead) return childOfSupervisor(s); // ended, not reaped yet: its supervisor writes its exit file next
+        return !cookiesOf(pid, Set.of(cookie)).isEmpty() || forkedBySupervisor(s);
+    }
+
+    private static boolean childOfSupervisor(Stat s) {
+        String parent = cmdline(s.ppid);
+        return parent != null && parent.startsWith(SUPERVISOR_NAME);
     }
 
     /**

@@ -222,7 +222,8 @@ final class StateDir {
             String n = p.getFileName().toString();
             if (!n.endsWith(".json") || n.startsWith(".")) continue;
             try {
-                out.add(Json.MAPPER.readValue(p.toFile(), ProcessRecord.class));
+                ProcessRecord r = Json.MAPPER.readValue(p.toFile(), ProcessRecord.class);
+                out.add(r.pid() > 0 || r.processState().isFinal() ? r : r.withPid(supervisorPid(r)));
             } catch (IOException e) {
                 // removed meanwhile, or not ours
             }
@@ -245,12 +246,24 @@ final class StateDir {
     }
 
     /** The end of a command as its supervisor wrote it: exit code, signal (0 if none), why, and when. */
+    /**
+     * The pid that the supervisor wrote right after forking the command of {@code r} ({@code -1} if none): the record
+     * has it only once the JVM wrote it again, and a JVM that died right after the start did not.
+     */
+    private long supervisorPid(ProcessRecord r) {
+        try {
+            return Long.parseLong(Files.readString(file(r, ".pid"), StandardCharsets.UTF_8).strip());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     record ExitStatus(int code, int signal, String reason, Instant at) {
     }
 
     /** Deletes a command's files. */
     void delete(ProcessRecord r) {
-        for (String s : new String[] {".out", ".err", ".in", ".exit", ".json"}) {
+        for (String s : new String[] {".out", ".err", ".in", ".exit", ".pid", ".json"}) {
             try {
                 Files.deleteIfExists(file(r, s));
             } catch (IOException e) {

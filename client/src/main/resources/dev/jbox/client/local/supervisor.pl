@@ -14,7 +14,8 @@
 # failed (then before its exit), and "exit SEQ CODE SIGNAL REASON" (reason: exited, killed, timedout, notstarted).
 # Each command's output goes straight to its log files (opened for append), never through a pipe of ours or of
 # the JVM, so nothing it prints depends on either being alive. Its exit status goes to EXITFILE
-# ("CODE SIGNAL REASON", written to a temporary name and renamed), also when no JVM listens any more.
+# ("CODE SIGNAL REASON", written to a temporary name and renamed), also when no JVM listens any more; its pid goes
+# to the file of that name ending in .pid instead of .exit, right after the fork.
 # Others (a JVM that adopted a command) write "close-stdin SEQ" and "reason SEQ WHY" lines into the FIFO
 # INSTANCE_DIR/ctl.
 # When stdin reaches its end without "quit", the JVM died: with policy kill every tree gets TERM, and KILL one
@@ -67,6 +68,15 @@ sub read_all {
     return $data;
 }
 
+sub write_file { # whole or not at all: written to a temporary name, then renamed
+    my ($path, $text) = @_;
+    if (open(my $f, '>', "$path.tmp")) {
+        print $f $text;
+        close $f;
+        rename("$path.tmp", $path);
+    }
+}
+
 sub start_command {
     my ($seq, $cwd, $out, $err, $fifo, $exitfile, $timeout_ms, $grace_ms, $cookie, @rest) = @_;
     my $argc = shift @rest;
@@ -109,6 +119,7 @@ sub start_command {
     $kids{$pid} = { seq => $seq, pid => $pid, cookie => $cookie, exitfile => $exitfile, hold => $hold, status => $status_r,
                     deadline => ($timeout_ms > 0 ? now() + $timeout_ms / 1000 : undef), grace => $grace_ms / 1000 };
     $by_seq{$seq} = $pid;
+    write_file($exitfile =~ s/\.exit$/.pid/r, "$pid\n"); # its record gets the pid from the JVM, which may die first
     answer("started $seq $pid");
 }
 
@@ -215,11 +226,7 @@ sub reap {
             answer("failed $k->{seq} $why") if $owner;
             $reason = 'notstarted';
         }
-        if (open(my $f, '>', "$k->{exitfile}.tmp")) {
-            print $f "$code $sig $reason\n";
-            close $f;
-            rename("$k->{exitfile}.tmp", $k->{exitfile});
-        }
+        write_file($k->{exitfile}, "$code $sig $reason\n");
         answer("exit $k->{seq} $code $sig $reason") if $owner;
     }
 }

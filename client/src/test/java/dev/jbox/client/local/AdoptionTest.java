@@ -151,21 +151,51 @@ class AdoptionTest {
     }
 
     @Test
-    void aCommandForkedButNotYetExecutedCountsAsRunning() throws Exception {
+    void aCommandForkedButNotYetExecutedOrEndedButNotYetReapedCountsAsRunning() throws Exception {
         // What a supervisor's child looks like before its exec (a crash right after a start): the supervisor's name
-        // and environment, no cookie. Played by a perl that names itself so and forks a child that waits.
-        Process fake = new ProcessBuilder("perl", "-e",
-                "$0 = 'jbox-supervisor /nowhere'; $| = 1; my $k = fork(); if (!$k) { sleep 30; exit 0 } print \"$k\\n\"; waitpid($k, 0)")
-                .start();
+        // and environment, no cookie; and after its end until its supervisor reaps it (then writes its exit file):
+        // a zombie. Played by a perl that names itself so, forks a child that waits and one that exits at once, and
+        // reaps only the first.
+        Process fake = new ProcessBuilder("perl", "-e", "$0 = 'jbox-supervisor /nowhere'; $| = 1; my $k = fork(); "
+                + "if (!$k) { sleep 30; exit 0 } my $z = fork(); if (!$z) { exit 3 } print \"$k $z\\n\"; waitpid($k, 0)").start();
         try {
-            long child = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(fake.getInputStream())).readLine().strip());
-            assertTrue(ProcessTree.carries(child, "no-such-cookie"), "a supervisor's child before its exec");
+            String[] pids = new java.io.BufferedReader(new java.io.InputStreamReader(fake.getInputStream())).readLine().strip().split(" ");
+            long waiting = Long.parseLong(pids[0]);
+            long ended = Long.parseLong(pids[1]);
+            assertTrue(ProcessTree.carries(waiting, "no-such-cookie"), "a supervisor's child before its exec");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!zombie(ended) && System.nanoTime() < deadline) Thread.sleep(10);
+            assertTrue(zombie(ended));
+            assertTrue(ProcessTree.carries(ended, "no-such-cookie"), "ended, not reaped yet: its exit file comes next");
             assertFalse(ProcessTree.carries(fake.pid(), "no-such-cookie"), "the supervisor itself");
             assertFalse(ProcessTree.carries(ProcessHandle.current().pid(), "no-such-cookie"), "any other process");
         } finally {
             fake.descendants().forEach(ProcessHandle::destroyForcibly);
             fake.destroyForcibly();
         }
+    }
+
+    @Test
+    void aRecordWithoutItsPidIsCompletedFromTheSupervisorsPidFile() throws Exception {
+        LocalSandbox dead = sandbox("s11");
+        CommandHandle h = dead.commands().start("echo up; sleep 30");
+        awaitBytes(h, 3);
+        dead.abandon();
+        // as if the JVM died between the fork and writing the pid into the record
+        Path record;
+        try (var files = Files.list(dead.stateDir())) {
+            record = files.filter(f -> f.getFileName().toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        String json = Files.readString(record).replaceAll("\"pid\":-?\\d+", "\"pid\":-1");
+        assertTrue(json.contains("\"pid\":-1"), json);
+        Files.writeString(record, json);
+        assertEquals(h.pid(), LocalSandbox.orphans(root).get(0).pid());
+        assertEquals(ProcessState.RUNNING, LocalSandbox.orphans(root).get(0).state());
+        CommandHandle adopted = sandbox("s11").commands().get(h.id()).orElseThrow();
+        assertEquals(h.pid(), adopted.pid());
+        assertEquals(ProcessState.RUNNING, adopted.state());
+        assertTrue(adopted.kill());
+        assertFalse(alive(h.pid()));
     }
 
     @Test
