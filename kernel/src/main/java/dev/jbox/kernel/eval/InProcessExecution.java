@@ -112,6 +112,11 @@ final class InProcessExecution extends LocalExecutionControl {
         return super.invoke(className, methodName);
     }
 
+    /** A class of the session (a snippet's, or one of the class path's), by binary name. */
+    Class<?> classNamed(String name) throws ClassNotFoundException {
+        return findClass(name);
+    }
+
     /** How many snippet classes were invoked so far (JShell's own runs and {@link #rerun} both count). */
     long invocations() {
         return invocations;
