@@ -5,4 +5,5 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 mvn -B -q -o -pl client test-compile
-exec java -Xmx64m -cp client/target/classes:client/target/test-classes dev.jbox.client.bench.ClientBench "$@"
+CP="$(mvn -B -q -o -pl client dependency:build-classpath -Dmdep.outputFile=/dev/stdout)" # Jackson: the local sandbox's records
+exec java -Xmx64m -cp "client/target/classes:client/target/test-classes:$CP" dev.jbox.client.bench.ClientBench "$@"

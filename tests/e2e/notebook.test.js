@@ -263,3 +263,26 @@ test('restarting the kernel from the menu leaves no process and an empty process
     assert.equal(table ? table.rows.length : 0, 0, `rows after restart: ${JSON.stringify(table && table.rows)}`);
     assert.notEqual(text.trim(), '', '%ps showed nothing at all');
   }));
+
+test('libraries.ipynb, Run All: %maven brings XChart from Maven Central and its chart shows as a picture',
+  { timeout: 300_000, skip: MODE !== 'jbox' && 'libraries.ipynb is a jbox notebook' }, () =>
+    timed('libraries', async () => {
+      page = await context.newPage(); // a tab of its own: leaving the edited notebook would ask to confirm
+      page.setDefaultTimeout(30_000);
+      await page.goto(`${env('E2E_URL')}/notebooks/libraries.ipynb?token=${env('E2E_TOKEN')}`);
+      await nb.selectKernel(page, KERNEL);
+      await page.click('#celllink');
+      await page.click('#run_all_cells > a');
+      await waitFor('every cell to have run', () => page.evaluate(() => {
+        const code = Jupyter.notebook.get_cells().filter((c) => c.cell_type === 'code');
+        return code.every((c) => typeof c.input_prompt_number === 'number');
+      }), 240_000, 500);
+      assert.equal(await page.locator('.output_error').count(), 0,
+        `a cell failed: ${(await page.locator('.output_error').allInnerTexts()).join('\n')}`);
+      const chart = page.locator('.output_png img').first();
+      await chart.waitFor();
+      const size = await chart.evaluate((i) => [i.naturalWidth, i.naturalHeight]);
+      assert.deepEqual(size, [600, 400], 'the chart is not the 600x400 picture the cell drew');
+      shown = chart;
+      await chart.screenshot({ path: path.join(OUT, `${MODE}-chart.png`) });
+    }));

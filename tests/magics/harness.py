@@ -19,7 +19,7 @@ def install_kernelspec(extra_env=None, install_args=()):
     """Installs the kernelspec under a fresh temp prefix; returns (prefix, env for Jupyter tools)."""
     prefix = tempfile.mkdtemp(prefix="jbox-magics-")
     subprocess.run(["java", "-cp", JAR, "dev.jbox.kernel.install.InstallMain", "install", "--prefix", prefix] + list(install_args),
-                   check=True, stdout=subprocess.DEVNULL)
+                   check=True, stdout=subprocess.DEVNULL, env={**os.environ, **(extra_env or {})})
     env = dict(os.environ)
     env["JUPYTER_PATH"] = os.path.join(prefix, "share", "jupyter")
     env["JUPYTER_DATA_DIR"] = os.path.join(prefix, "data")

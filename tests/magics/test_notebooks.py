@@ -1,7 +1,9 @@
 """Executes the example notebooks with `jupyter nbconvert --execute` on the jbox kernel (kernelspec in a temp
 dir) and checks their saved outputs."""
+import base64
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -64,6 +66,21 @@ class NotebooksTest(unittest.TestCase):
         self.assertIn("hello from the shell, Linux", mixed)
         self.assertIn("42", mixed)
         self.assertIn("sandbox: local", outputs_text(cells["%sandbox"]))
+
+    def test_libraries(self):
+        cells = self.execute("libraries.ipynb")
+        self.assertIn("added com.google.code.gson:gson:2.11.0", outputs_text(cells["%maven com.google.code.gson:gson:2.11.0"]))
+        gson = outputs_text(cells["import com.google.gson.*;"])
+        self.assertIn('"name": "Lyon"', gson)
+        self.assertIn('"Porto"', gson)
+        self.assertIn("added org.knowm.xchart:xchart:3.8.8", outputs_text(cells["%maven org.knowm.xchart:xchart:3.8.8"]))
+        for first_line, size in [("import org.knowm.xchart.*;", (600, 400)), ("// a picture drawn by hand: any RenderedImage shows as PNG", (240, 60))]:
+            pngs = [o["data"]["image/png"] for o in cells[first_line].outputs if "image/png" in o.get("data", {})]
+            self.assertEqual(1, len(pngs), cells[first_line].outputs)
+            png = base64.b64decode(pngs[0])
+            self.assertEqual(b"\x89PNG\r\n\x1a\n", png[:8])
+            self.assertEqual(size, struct.unpack(">II", png[16:24]), "width and height from the PNG header")
+        self.assertIn("gson-2.11.0.jar", outputs_text(cells["%classpath"]))
 
     def test_background_commands(self):
         cells = self.execute("background-commands.ipynb")

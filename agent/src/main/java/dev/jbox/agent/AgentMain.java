@@ -40,6 +40,10 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--root", description = "Default working directory of commands (default: the current directory).")
     Path root;
 
+    @Option(names = "--state-dir", description = "Where process records and logs live (default: JBOX_STATE_DIR, else ~/.local/share/jbox). "
+            + "An agent started again on the same directory and port (after a crash) takes over the processes it ran, with all their output.")
+    Path stateDir;
+
     @Option(names = "--max-request-bytes", description = "Largest accepted request body (default ${DEFAULT-VALUE}).")
     int maxRequestBytes = 4 << 20;
 
@@ -51,7 +55,9 @@ public final class AgentMain implements Callable<Integer> {
     public Integer call() throws Exception {
         String secret = resolveToken();
         if (secret == null) return 2;
-        LocalOptions opts = LocalOptions.defaults();
+        // The session names this agent across restarts: one started again after a crash adopts what the dead one ran.
+        LocalOptions opts = LocalOptions.defaults().session("agent-" + port);
+        if (stateDir != null) opts = opts.stateDir(stateDir.toAbsolutePath().normalize());
         if (root != null) {
             if (!Files.isDirectory(root)) {
                 System.err.println("jbox agent: --root " + root + " is not a directory");

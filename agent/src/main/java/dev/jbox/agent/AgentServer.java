@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * HTTP/1.1 server of the envd process API (Connect RPC, JSON) over a sandbox. Every request needs the access token.
+ * HTTP/1.1 server of the envd process API (Connect RPC, JSON) over a sandbox, and of HopX's VM-agent process
+ * endpoints ({@link HopxRoutes}) on the same port. Every request needs the access token.
  *
  * <pre>{@code
  * try (AgentServer server = AgentServer.start(Sandbox.local(), AgentServer.Config.loopback(0, token))) {
@@ -76,6 +77,7 @@ public final class AgentServer implements AutoCloseable {
     private final Config config;
     private final Sandbox sandbox;
     private final ProcessService service;
+    private final HopxRoutes hopx;
     private final ObjectMapper mapper = Protocol.mapper();
     private final HttpServer http;
     private final ExecutorService workers;
@@ -87,6 +89,7 @@ public final class AgentServer implements AutoCloseable {
         this.config = config;
         this.sandbox = sandbox;
         this.service = new ProcessService(sandbox);
+        this.hopx = new HopxRoutes(sandbox, config.token(), config.maxRequestBytes());
         AtomicInteger n = new AtomicInteger();
         // One thread per open stream: streams block while they wait for output.
         this.workers = Executors.newCachedThreadPool(r -> daemon(r, "jbox-agent-http-" + n.incrementAndGet()));
@@ -134,6 +137,10 @@ public final class AgentServer implements AutoCloseable {
     private void handle(HttpExchange ex) {
         try {
             if (config.extensions()) ex.getResponseHeaders().set(Protocol.FEATURES_HEADER, Protocol.FEATURES);
+            if (HopxRoutes.serves(ex.getRequestURI().getPath())) { // HopX's VM-agent API: its own auth header and errors
+                hopx.handle(ex);
+                return;
+            }
             if (!config.token().matches(ex.getRequestHeaders().getFirst(Protocol.ACCESS_TOKEN_HEADER))) {
                 sendError(ex, new ConnectException(ConnectCode.UNAUTHENTICATED, "missing or wrong " + Protocol.ACCESS_TOKEN_HEADER + " header"));
                 return;

@@ -14,6 +14,7 @@ import dev.jbox.client.Signal;
 import dev.jbox.client.StreamKind;
 import dev.jbox.client.Subscription;
 import dev.jbox.client.UnknownProcessException;
+import dev.jbox.client.local.LocalSandbox;
 import dev.jbox.client.remote.envd.ConnectCode;
 import dev.jbox.client.remote.envd.ConnectException;
 import dev.jbox.client.remote.envd.Messages.CloseStdinRequest;
@@ -55,6 +56,24 @@ final class ProcessService {
 
     ProcessService(Sandbox sandbox) {
         this.sandbox = sandbox;
+        adoptListed();
+    }
+
+    /**
+     * Lists what the sandbox already has: after a crash, the processes the dead agent ran, which the local sandbox
+     * adopted. Their clients find them again by pid and resume from their offsets.
+     */
+    private void adoptListed() {
+        for (ProcessInfo p : sandbox.commands().list()) {
+            if (p.pid() <= 0) continue;
+            sandbox.commands().get(p.id()).ifPresent(h -> {
+                List<String> argv = sandbox instanceof LocalSandbox local ? local.argv(p.id()).orElse(null) : null;
+                ProcessConfig cfg = argv == null || argv.isEmpty()
+                        ? new ProcessConfig(p.command(), List.of(), p.env(), p.cwd())
+                        : new ProcessConfig(argv.get(0), argv.subList(1, argv.size()), p.env(), p.cwd());
+                table.add(p.pid(), h, cfg, p.tag());
+            });
+        }
     }
 
     // ---- unary

@@ -45,4 +45,18 @@ public interface Commands {
 
     /** Kills the process tree with this id (TERM, grace period, KILL). Returns false if it had already ended. */
     boolean kill(String id);
+
+    /**
+     * Drops the record and the logs of an ended process: it leaves {@link #list()} and its output is gone. Returns
+     * false if the process is unknown, still running, or the backend keeps every record (the default).
+     * <pre>{@code
+     * CommandHandle probe = sandbox.commands().start("df -h /");
+     * probe.waitFor();
+     * String usage = probe.stdout();
+     * sandbox.commands().forget(probe.id());
+     * }</pre>
+     */
+    default boolean forget(String id) {
+        return false;
+    }
 }

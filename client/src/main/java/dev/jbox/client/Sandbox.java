@@ -3,7 +3,7 @@ package dev.jbox.client;
 import dev.jbox.client.local.LocalSandbox;
 
 /**
- * A place where shell commands run: this machine ({@link #local()}) or a remote envd-compatible agent.
+ * A place where shell commands run: this machine ({@link #local()}), a remote envd-compatible agent, or a HopX sandbox.
  *
  * <pre>{@code
  * try (Sandbox sb = Sandbox.local()) {
@@ -40,6 +40,14 @@ public interface Sandbox extends AutoCloseable {
     /** A new cloud sandbox of an E2B-compatible provider (E2B, Novita); killed on close unless told to keep it. */
     static Sandbox e2b(dev.jbox.client.remote.E2bOptions options) {
         return dev.jbox.client.remote.E2bSandboxes.create(options);
+    }
+
+    /**
+     * A new HopX sandbox (or a running one, with {@code sandboxId}); deleted on close unless told to keep it. Every
+     * byte its commands write is kept in files in the sandbox and read from there: nothing is lost while it lives.
+     */
+    static Sandbox hopx(dev.jbox.client.remote.hopx.HopxOptions options) {
+        return dev.jbox.client.remote.hopx.HopxSandbox.open(options);
     }
 
     /** Starting, listing and controlling commands. */

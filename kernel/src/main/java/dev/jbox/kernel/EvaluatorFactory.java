@@ -17,8 +17,18 @@ final class EvaluatorFactory {
     private EvaluatorFactory() {
     }
 
-    /** The sandbox of the magics is chosen by {@code JBOX_SANDBOX} (see {@code SandboxChoice}). */
+    /**
+     * The sandbox of the magics is chosen by {@code JBOX_SANDBOX} (see {@code SandboxChoice}); the libraries of
+     * {@code JBOX_MAVEN} are on the class path before the first cell.
+     */
     static Evaluator create() {
-        return MagicEvaluator.fromEnvironment(new JShellEvaluator(STARTUP), System.getenv());
+        return create(null);
+    }
+
+    /** For the kernel session {@code session} ({@code kernel-<id>}): a local sandbox adopts what a dead one left. */
+    static Evaluator create(String session) {
+        MagicEvaluator evaluator = MagicEvaluator.fromEnvironment(new JShellEvaluator(STARTUP), System.getenv(), session);
+        evaluator.addStartupLibraries(System.getenv("JBOX_MAVEN"));
+        return evaluator;
     }
 }

@@ -36,7 +36,10 @@ final class ExecuteHandler implements Handler {
         this.history = history;
     }
 
-    /** True once after a failed cell with {@code stop_on_error}: the shell loop then aborts queued executes. */
+    /**
+     * True once after a failed cell with {@code stop_on_error}, from just before its reply is sent: the shell loop
+     * checks it as the reply goes out and aborts the execute requests that reached the kernel until then.
+     */
     boolean takeAbortQueued() {
         boolean a = abortQueued;
         abortQueued = false;
@@ -51,6 +54,7 @@ final class ExecuteHandler implements Handler {
         boolean storeHistory = !silent && c.path("store_history").asBoolean(true);
         boolean allowStdin = c.path("allow_stdin").asBoolean(false);
         boolean stopOnError = c.path("stop_on_error").asBoolean(true);
+        abortQueued = false;
         if (storeHistory) {
             executionCount++;
         }
@@ -83,7 +87,7 @@ final class ExecuteHandler implements Handler {
             reply.put("ename", e.ename());
             reply.put("evalue", e.evalue());
             reply.put("traceback", e.traceback());
-            abortQueued = stopOnError;
+            abortQueued = stopOnError && !silent; // as ipykernel: a failing silent request (tooling) aborts nothing
         } else {
             if (result.value() != null) {
                 out.publishInOrder("execute_result", Map.of("execution_count", count,

@@ -8,6 +8,7 @@ import dev.jbox.kernel.wire.Heartbeat;
 import dev.jbox.kernel.wire.MessageFactory;
 import dev.jbox.kernel.wire.Signer;
 import dev.jbox.kernel.wire.WireSocket;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,6 +28,8 @@ import org.zeromq.ZMQ;
 final class Kernel {
 
     private static final System.Logger LOG = System.getLogger("jbox.kernel");
+    /** How long an interrupt_reply waits for the interrupted cell's reply; the control channel never waits longer. */
+    static final Duration INTERRUPT_WAIT = Duration.ofSeconds(2);
 
     private final ZMQ.Context context = ZMQ.context(1);
     private final Evaluator evaluator;
@@ -34,6 +37,7 @@ final class Kernel {
     private final StdinChannel stdin;
     private final RequestLoop shell;
     private final RequestLoop control;
+    private final RunningCell runningCell = new RunningCell();
     private final ScheduledThreadPoolExecutor timer;
     private final Thread[] threads;
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -84,8 +88,8 @@ final class Kernel {
                 .on("interrupt_request", this::interrupt)
                 .on("shutdown_request", this::shutdown);
 
-        shell = new RequestLoop(shellSocket, shellRoutes, factory, execute);
-        control = new RequestLoop(controlSocket, controlRoutes, factory, null);
+        shell = RequestLoop.shell(shellSocket, shellRoutes, factory, execute, runningCell);
+        control = RequestLoop.control(controlSocket, controlRoutes, factory);
         threads = new Thread[] {
             daemon(new Heartbeat(hb), "jbox-heartbeat"),
             daemon(stdin, "jbox-stdin"),
@@ -126,9 +130,22 @@ final class Kernel {
         return t;
     }
 
+    /**
+     * Stops the running cell, and answers once that cell's error reply and idle are out (at most
+     * {@link #INTERRUPT_WAIT}): a frontend that sends its next cell on the interrupt_reply then sends it after the
+     * failed cell's boundary, so it runs instead of being aborted by {@code stop_on_error}.
+     */
     private void interrupt(Request r) {
         LOG.log(System.Logger.Level.INFO, "interrupt requested");
         evaluator.interrupt();
+        try {
+            if (!runningCell.awaitEnd(INTERRUPT_WAIT)) {
+                LOG.log(System.Logger.Level.WARNING, "the interrupted cell still runs after " + INTERRUPT_WAIT.toMillis()
+                        + " ms; interrupt_reply sent anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         r.reply("interrupt_reply", Map.of("status", "ok"));
     }
 

@@ -1,6 +1,7 @@
 package dev.jbox.kernel;
 
 import dev.jbox.kernel.eval.StdStreams;
+import dev.jbox.kernel.magic.LocalSettings;
 import dev.jbox.kernel.wire.ConnectionInfo;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,7 +39,10 @@ public final class Main implements Callable<Integer> {
             System.err.println("jbox: cannot read connection file " + connectionFile + ": " + e.getMessage());
             return 2;
         }
-        Kernel kernel = Kernel.start(info, EvaluatorFactory::create);
+        // The connection file's name is the kernel's id: the kernel Jupyter starts in place of a dead one has the same,
+        // and adopts the processes it left (see LocalSettings).
+        String session = LocalSettings.sessionOf(connectionFile);
+        Kernel kernel = Kernel.start(info, () -> EvaluatorFactory.create(session));
         Runtime.getRuntime().addShutdownHook(new Thread(kernel::stop, "jbox-exit"));
         kernel.awaitShutdown();
         return 0;

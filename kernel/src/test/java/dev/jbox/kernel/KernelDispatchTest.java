@@ -15,6 +15,7 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -180,6 +181,69 @@ class KernelDispatchTest {
         assertEquals("kernel_info_reply", r3.msgType());
         assertEquals(List.of("status", "status"), types(iopubOf(second)));
         assertEquals(before + 1, evaluator.evaluations.get());
+    }
+
+    @Test
+    void anExecuteSentAfterTheFailedCellsReplyRuns() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            send(shell, "execute_request", exec("fail"));
+            assertEquals("error", receive(shell).content().get("status").asText());
+            Message next = send(shell, "execute_request", exec("next " + round));
+            Message reply = receive(shell);
+            assertEquals(next.header().msgId(), reply.parentHeader().msgId());
+            assertEquals("ok", reply.content().get("status").asText(), "round " + round);
+        }
+    }
+
+    @Test
+    void aFailingSilentExecuteAbortsNothing() throws Exception {
+        send(shell, "execute_request", Map.of("code", "fail", "silent", true, "stop_on_error", true));
+        Message second = send(shell, "execute_request", exec("runs"));
+        assertEquals("error", receive(shell).content().get("status").asText());
+        Message r2 = receive(shell);
+        assertEquals(second.header().msgId(), r2.parentHeader().msgId());
+        assertEquals("ok", r2.content().get("status").asText());
+    }
+
+    @Test
+    void interruptReplyFollowsTheInterruptedCellsReplyAndIdle() throws Exception {
+        Message blocked = send(shell, "execute_request", exec("block"));
+        Thread.sleep(100);
+        Message interrupt = send(control, "interrupt_request", Map.of());
+        Message interruptReply = receive(control);
+        assertEquals("interrupt_reply", interruptReply.msgType());
+        Message cellReply = receive(shell);
+        assertEquals(blocked.header().msgId(), cellReply.parentHeader().msgId());
+        assertEquals("error", cellReply.content().get("status").asText());
+        assertTrue(cellReply.header().date().compareTo(interruptReply.header().date()) <= 0,
+                "cell reply " + cellReply.header().date() + " after interrupt reply " + interruptReply.header().date());
+        List<String> idles = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (idles.size() < 2 && System.nanoTime() < deadline) {
+            Message m = receive(iopub);
+            if (m != null && m.msgType().equals("status") && m.content().get("execution_state").asText().equals("idle")) {
+                idles.add(m.parentHeader().msgId());
+            }
+        }
+        assertEquals(List.of(blocked.header().msgId(), interrupt.header().msgId()), idles);
+    }
+
+    @Test
+    void interruptIsAnsweredEvenIfTheCellDoesNotStop() throws Exception {
+        evaluator.stubborn = new CountDownLatch(1);
+        Message cell = send(shell, "execute_request", exec("stubborn"));
+        Thread.sleep(100);
+        send(control, "interrupt_request", Map.of());
+        try {
+            assertEquals("interrupt_reply", receive(control).msgType(), "control answers while the cell runs on");
+            send(control, "kernel_info_request", Map.of());
+            assertEquals("kernel_info_reply", receive(control).msgType());
+        } finally {
+            evaluator.stubborn.countDown();
+        }
+        Message reply = receive(shell);
+        assertEquals(cell.header().msgId(), reply.parentHeader().msgId());
+        assertEquals("ok", reply.content().get("status").asText());
     }
 
     @Test

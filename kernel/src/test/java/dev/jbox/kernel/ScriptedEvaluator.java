@@ -14,13 +14,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A tiny evaluator for dispatch tests, driven by the cell text: {@code fail} errors, {@code print N} writes N lines,
- * {@code block} waits for {@link #interrupt()}, {@code display} shows a bundle; anything else is echoed as the value.
+ * {@code block} waits for {@link #interrupt()}, {@code stubborn} ignores interrupts until {@link #stubborn} is released,
+ * {@code display} shows a bundle; anything else is echoed as the value.
  */
 final class ScriptedEvaluator implements Evaluator {
 
     final AtomicInteger evaluations = new AtomicInteger();
     final CountDownLatch closed = new CountDownLatch(1);
     private volatile CountDownLatch interrupt = new CountDownLatch(1);
+    /** What a {@code stubborn} cell waits for; set a new one before sending such a cell. */
+    volatile CountDownLatch stubborn = new CountDownLatch(0);
 
     @Override
     public EvalResult evaluate(String code, CellOutput out) {
@@ -50,6 +53,14 @@ final class ScriptedEvaluator implements Evaluator {
                 Thread.currentThread().interrupt();
             }
             return EvalResult.failed("Interrupted", "interrupted", List.of("Interrupted"));
+        }
+        if (code.equals("stubborn")) {
+            try {
+                stubborn.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return EvalResult.ok(null);
         }
         if (code.equals("display")) {
             out.display(MimeBundle.text("shown").with("text/html", "<b>shown</b>"), "d1");

@@ -14,21 +14,19 @@ import dev.jbox.client.log.LogFollower;
 import dev.jbox.client.log.ProcessLog;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -38,22 +36,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One command run by a {@link LocalSandbox}: the OS process, a reader thread per output stream writing into
- * its {@link ProcessLog}, and the followers that deliver the logs to subscribers.
- *
- * <p>The command has ended when its main process has exited and both output streams reached their end, or
- * {@link #LINGER} after the exit if a background child still holds them open (its later output still goes
- * to the log, but subscribers have had their {@code onExit}). Such children are killed with the tree by
- * {@link #kill()} and when the sandbox closes. One limit comes from {@link Process}: if the main process exits
- * before a reader thread got hold of its stream (within a millisecond or so of starting, under heavy load), the
- * JDK closes that pipe at the exit, and a background child's later output on it is lost.
+ * One command of a {@link LocalSandbox}: its record and log files in a state directory, its tree, and the
+ * followers that deliver the logs to subscribers. The command writes its logs itself; {@link LogPoller} notices
+ * them grow. It has ended when its main process has exited: the {@link Supervisor} that forked it says so (for a
+ * command adopted from a dead sandbox, the exit file that the other supervisor writes does). Background children
+ * it left may still write into its logs; they are killed with the tree by {@link #kill()} and when the sandbox
+ * closes.
  */
 final class LocalProcess implements CommandHandle {
 
-    static final Duration LINGER = Duration.ofMillis(500);
-    private static final Duration EXIT_HOOK_DELAY = Duration.ofMillis(20);
     /** {@link #stdout()} and {@link #stderr()} refuse logs larger than this; use {@link #readOutput}. */
     static final long MAX_TEXT_BYTES = 512L * 1024 * 1024;
+    /** How often (in poller ticks) an adopted command whose supervisor may be gone is checked for being alive. */
+    private static final int LIVENESS_TICKS = 100;
 
     static final ScheduledThreadPoolExecutor TIMERS = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "jbox-timers");
@@ -65,182 +60,188 @@ final class LocalProcess implements CommandHandle {
         TIMERS.setRemoveOnCancelPolicy(true);
     }
 
-    /** Reader threads are reused: starting a command should cost as little as a bare ProcessBuilder. */
-    private static final ExecutorService READERS = Executors.newCachedThreadPool(new ThreadFactory() {
-        private final AtomicInteger n = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(null, r, "jbox-reader-" + n.incrementAndGet(), 256 * 1024);
-            t.setDaemon(true);
-            return t;
-        }
+    /** Writers of stdin FIFOs (a write blocks while the process does not read). */
+    private static final ExecutorService STDIN_WRITERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(null, r, "jbox-stdin", 256 * 1024);
+        t.setDaemon(true);
+        return t;
     });
 
-    private static final int READ_BUFFER = 64 * 1024;
-    private static final File DEV_NULL = new File("/dev/null");
-
+    private final LocalCommands commands;
     private final String id;
-    private final String name;
-    private final String command;
-    private final String cwd;
-    private final Map<String, String> env;
-    private final String tag;
-    private final Duration timeout;
-    private final boolean stdinRequested;
-    private final Duration killGrace;
+    private final StateDir home;
+    private final ProcessRecord record;
+    private final String adoptedFrom;
     private final ProcessLog out;
     private final ProcessLog err;
-    private final Instant startedAt = Instant.now();
-    private final long startNanos = System.nanoTime();
+    private final Duration killGrace;
+    private final Instant startedAt;
+    private final long startNanos;
 
-    private volatile Process process;
-    private volatile long pid = -1;
-    private volatile Integer leaderExit;
+    private volatile long pid;
+    private volatile ProcessTree.Tree tree;
     private volatile Instant endedAt;
     private volatile long endNanos;
     private volatile CommandResult result;
     private volatile Signal lastSignal;
+    private volatile String startError;
+    private volatile boolean orphaned; // nobody will report the end: watch the exit file and the tree instead
     private final AtomicReference<ProcessState> stopReason = new AtomicReference<>();
-    private final AtomicInteger openStreams = new AtomicInteger(2);
-    private final AtomicBoolean exitSeen = new AtomicBoolean();
+    private final CompletableFuture<Void> launched = new CompletableFuture<>();
     private final CompletableFuture<CommandResult> ended = new CompletableFuture<>();
     private final Set<LogFollower> followers = ConcurrentHashMap.newKeySet();
-    private volatile StdinWriter stdin; // null when started without stdin
+    private final AtomicBoolean reclaiming = new AtomicBoolean();
+    private volatile StdinWriter stdin;
     private volatile ScheduledFuture<?> timer;
-    private volatile String startError;
-    private volatile ProcessTree.Tree tree;
+    private int ticks; // poller thread only
 
-    LocalProcess(String id, String name, String command, String cwd, Map<String, String> env, String tag,
-                 Duration timeout, boolean stdin, Duration killGrace, ProcessLog out, ProcessLog err) {
+    private LocalProcess(LocalCommands commands, String id, StateDir home, ProcessRecord record, String adoptedFrom,
+                         Duration killGrace) {
+        this.commands = commands;
         this.id = id;
-        this.name = name;
-        this.command = command;
-        this.cwd = cwd;
-        this.env = Map.copyOf(env);
-        this.tag = tag;
-        this.timeout = timeout;
-        this.stdinRequested = stdin;
+        this.home = home;
+        this.record = record;
+        this.adoptedFrom = adoptedFrom;
         this.killGrace = killGrace;
-        this.out = out;
-        this.err = err;
+        this.pid = record.pid();
+        this.startedAt = record.started();
+        this.startNanos = System.nanoTime() - Math.max(0, Duration.between(startedAt, Instant.now()).toNanos());
+        this.out = ProcessLog.open(StreamKind.STDOUT, home.file(record, ".out"), record.logCap());
+        this.err = ProcessLog.open(StreamKind.STDERR, home.file(record, ".err"), record.logCap());
+    }
+
+    /** A command about to be started by this sandbox's supervisor (its record is written already). */
+    static LocalProcess starting(LocalCommands commands, StateDir home, ProcessRecord record) {
+        return new LocalProcess(commands, record.id(), home, record, null, Duration.ofMillis(record.killGraceMs()));
     }
 
     /**
-     * Starts the OS process; a failure to start ends this command as FAILED with exit code 127 and the reason in
-     * stderr. {@code ownSession}: the argv starts with setsid; {@code cookie}: the tree's cookie in the environment.
+     * A command of a dead sandbox, taken over: running (its supervisor, if alive, writes the exit file) or ended
+     * while nobody watched (the exit file is there). {@code id} is its id here: the one it had, unless taken.
      */
-    void launch(List<String> argv, Map<String, String> environment, boolean ownSession, String cookie) {
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(new File(cwd));
-        pb.environment().putAll(environment);
-        pb.redirectInput(stdinRequested ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(DEV_NULL));
-        Process p;
+    static LocalProcess adopted(LocalCommands commands, StateDir home, ProcessRecord record, Duration killGrace, String id) {
+        LocalProcess p = new LocalProcess(commands, id, home, record, home.sessionName(), killGrace);
+        p.orphaned = true;
+        p.launched.complete(null);
+        StateDir.ExitStatus end = home.exitStatus(record);
+        if (end != null) {
+            p.complete(end.code(), end.signal(), end.reason(), end.at());
+            return p;
+        }
+        if (record.pid() <= 0 || !ProcessTree.carries(record.pid(), record.cookie())) {
+            // Started, but its main process is gone and nobody recorded how it ended.
+            p.complete(null, 0, "lost", Instant.now());
+            return p;
+        }
+        p.tree = ProcessTree.Tree.of(record.pid(), true, record.cookie());
+        p.scheduleTimeout();
+        LogPoller.add(p);
+        return p;
+    }
+
+    // ---- the supervisor's reports (its reader thread) -----------------------------------------------------------
+
+    void launched(long newPid) {
+        pid = newPid;
+        tree = ProcessTree.Tree.of(newPid, true, record.cookie());
+        commands.recordChanged(this);
+        scheduleTimeout();
+        LogPoller.add(this);
+        launched.complete(null);
+    }
+
+    void launchFailed(String message) {
+        startError = "cannot start '" + record.command() + "': " + message;
+        pid = -1; // the program never ran (a failed exec is reported after the fork)
+        tree = null;
+        try (FileChannel f = FileChannel.open(err.file(), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            f.write(java.nio.ByteBuffer.wrap(("jbox: " + startError + "\n").getBytes(StandardCharsets.UTF_8)));
+        } catch (java.io.IOException e) {
+            // the error is in the result either way
+        }
+        complete(127, 0, "exited", Instant.now());
+        launched.complete(null);
+    }
+
+    void exited(int code, int signal, String reason) {
+        complete(code, signal, reason, Instant.now());
+    }
+
+    /** The supervisor is gone: from now on the end is seen by watching the tree. */
+    void supervisorLost() {
+        orphaned = true;
+        if (!launched.isDone()) launchFailed("the local sandbox's supervisor ended");
+    }
+
+    /** Waits until the supervisor reported the start (or its failure). */
+    void awaitLaunch() {
         try {
-            p = pb.start();
-        } catch (IOException | RuntimeException e) {
-            failStart("cannot start '" + command + "': " + e.getMessage());
-            return;
-        }
-        pid = p.pid();
-        tree = new ProcessTree.Tree(p.toHandle(), ownSession, cookie);
-        if (stdinRequested) stdin = new StdinWriter(id, p.getOutputStream(), READERS);
-        process = p;
-        startReader(p.getInputStream(), out);
-        startReader(p.getErrorStream(), err);
-        if (timeout != null) {
-            timer = TIMERS.schedule(() -> LogFollower.DEFAULT_EXECUTOR.execute(() -> stop(ProcessState.TIMED_OUT)),
-                    nanos(timeout), TimeUnit.NANOSECONDS);
-        }
-        // Most commands are seen to end by their reader threads (streams at EOF, then the exit) or by waitFor().
-        // The JDK's exit hook costs a thread per process, so it is only set up for those still running a little later:
-        // it notices the exit of a command whose output a background child holds open.
-        TIMERS.schedule(() -> {
-            if (!exitSeen.get()) p.onExit().thenRun(this::leaderExited);
-        }, EXIT_HOOK_DELAY.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private void failStart(String message) {
-        startError = message;
-        byte[] text = ("jbox: " + message + "\n").getBytes(StandardCharsets.UTF_8);
-        err.append(text, 0, text.length);
-        out.finish();
-        err.finish();
-        openStreams.set(0);
-        leaderExit = 127;
-        complete();
-    }
-
-    private void startReader(InputStream in, ProcessLog log) {
-        READERS.execute(() -> pump(in, log));
-    }
-
-    private void pump(InputStream in, ProcessLog log) {
-        byte[] buf = new byte[READ_BUFFER];
-        try (in) {
-            // Holding the stream's lock keeps the JDK from draining and closing the pipe when the main process
-            // exits (it does so under this lock): background children it left can go on writing into the log
-            // instead of dying of SIGPIPE.
-            synchronized (in) {
-                int n;
-                while ((n = in.read(buf)) != -1) log.append(buf, 0, n);
-            }
-        } catch (IOException e) {
-            // The JDK closed the pipe after the process ended; what was read is in the log.
-        } finally {
-            log.finish();
-            if (openStreams.decrementAndGet() == 0) {
-                if (leaderExit != null) {
-                    complete();
-                } else if (awaitExitBriefly()) {
-                    leaderExited(); // usually the streams end with the process: no need to wait for the JDK's exit hook
-                }
-            }
-        }
-    }
-
-    private boolean awaitExitBriefly() {
-        try {
-            return process.waitFor(20, TimeUnit.MILLISECONDS);
+            launched.get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            throw new SandboxException("interrupted while starting '" + record.command() + "'", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new SandboxException("the local sandbox's supervisor did not start '" + record.command() + "' within 60 s");
         }
     }
 
-    private void leaderExited() {
-        if (!exitSeen.compareAndSet(false, true)) return;
-        endNanos = System.nanoTime();
-        endedAt = Instant.now();
-        leaderExit = process.exitValue();
-        if (openStreams.get() == 0) {
-            complete();
-        } else {
-            TIMERS.schedule(this::complete, LINGER.toNanos(), TimeUnit.NANOSECONDS);
+    // ---- the poller's tick --------------------------------------------------------------------------------------
+
+    void poll() {
+        out.refresh();
+        err.refresh();
+        reclaimIfNeeded();
+        if (!orphaned || result != null) return;
+        StateDir.ExitStatus end = home.exitStatus(record);
+        if (end != null) {
+            complete(end.code(), end.signal(), end.reason(), end.at());
+        } else if (++ticks % LIVENESS_TICKS == 0 && !ProcessTree.carries(pid, record.cookie())) {
+            complete(null, 0, "lost", Instant.now());
         }
     }
 
-    private void complete() {
+    private void reclaimIfNeeded() {
+        if ((out.needsReclaim() || err.needsReclaim()) && reclaiming.compareAndSet(false, true)) {
+            LogPoller.SLOW_WORK.execute(() -> {
+                try {
+                    out.reclaim();
+                    err.reclaim();
+                } finally {
+                    reclaiming.set(false);
+                }
+            });
+        }
+    }
+
+    // ---- the end ------------------------------------------------------------------------------------------------
+
+    /**
+     * Ends the command: {@code code} null when nobody knows it; {@code reason} as the supervisor wrote it
+     * ({@code exited}, {@code killed}, {@code timedout}) or {@code lost}.
+     */
+    private void complete(Integer code, int signal, String reason, Instant at) {
         CommandResult r;
         synchronized (this) {
             if (result != null) return;
-            if (endedAt == null) {
-                endNanos = System.nanoTime();
-                endedAt = Instant.now();
-            }
-            int code = leaderExit;
-            ProcessState reason = stopReason.get();
-            Signal sig = lastSignal;
+            endedAt = at;
+            endNanos = startNanos + Math.max(0, Duration.between(startedAt, at).toNanos());
+            ProcessState requested = stopReason.get();
+            Signal sent = lastSignal;
             ProcessState state;
             String error = null;
             if (startError != null) {
                 state = ProcessState.FAILED;
                 error = startError;
-            } else if (reason == ProcessState.TIMED_OUT) {
-                state = reason;
-                error = "timed out after " + format(timeout);
-            } else if (reason == ProcessState.KILLED || (sig != null && code == 128 + sig.number())) {
+            } else if (requested == ProcessState.TIMED_OUT || "timedout".equals(reason)) {
+                state = ProcessState.TIMED_OUT;
+                error = "timed out after " + format(timeout());
+            } else if (requested == ProcessState.KILLED || "killed".equals(reason)
+                    || (sent != null && (signal == sent.number() || (code != null && code == 128 + sent.number())))) {
                 state = ProcessState.KILLED;
                 error = "killed";
+            } else if (code == null) {
+                state = ProcessState.FAILED;
+                error = "ended while no sandbox watched it; its exit code is unknown (its supervisor was killed)";
             } else {
                 state = code == 0 ? ProcessState.COMPLETED : ProcessState.FAILED;
             }
@@ -250,26 +251,43 @@ final class LocalProcess implements CommandHandle {
         }
         ScheduledFuture<?> t = timer;
         if (t != null) t.cancel(false);
+        LogPoller.remove(this);
+        out.refresh();
+        err.refresh();
+        StdinWriter w = stdin;
+        if (w != null) w.abort();
+        commands.recordChanged(this);
+        if (adoptedFrom != null) commands.ended(this);
         ended.complete(r);
         for (LogFollower f : followers) f.wake();
     }
 
+    private void scheduleTimeout() {
+        Duration limit = timeout();
+        if (limit == null) return;
+        long left = LocalProcess.nanos(limit) - Math.max(0, Duration.between(startedAt, Instant.now()).toNanos());
+        timer = TIMERS.schedule(() -> LogFollower.DEFAULT_EXECUTOR.execute(() -> stop(ProcessState.TIMED_OUT)),
+                Math.max(0, left), TimeUnit.NANOSECONDS);
+    }
+
     /** Kills the tree with {@code reason} as the final state; returns false if the command had already ended. */
     boolean stop(ProcessState reason) {
-        if (process == null) return false; // a failed start is ended already
+        awaitLaunch();
+        ProcessTree.Tree t = tree;
+        if (t == null) return false; // a failed start is ended already
         if (result != null) {
-            // Ended, but background children may still hold its output open: they belong to the tree too.
-            if (!ProcessTree.withLeftovers(List.of(tree)).isEmpty()) ProcessTree.terminate(List.of(tree), killGrace);
+            // Ended, but background children may still write into its logs: they belong to the tree too.
+            if (!ProcessTree.withLeftovers(List.of(t)).isEmpty()) ProcessTree.terminate(List.of(t), killGrace);
             return false;
         }
         stopReason.compareAndSet(null, reason);
-        ProcessTree.terminate(List.of(tree), killGrace);
+        ProcessTree.terminate(List.of(t), killGrace);
         try {
-            ended.get(LINGER.toMillis() + 2000, TimeUnit.MILLISECONDS);
+            ended.get(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            // the end is reported by the exit watcher; nothing more to do here
+            // the end is reported by the supervisor (or seen by the poller); nothing more to do here
         }
         return true;
     }
@@ -277,6 +295,23 @@ final class LocalProcess implements CommandHandle {
     /** For closing the sandbox: marks the command as killed before its tree is terminated in bulk. */
     void markKilled() {
         if (result == null) stopReason.compareAndSet(null, ProcessState.KILLED);
+    }
+
+    // ---- for the sandbox ----------------------------------------------------------------------------------------
+
+    ProcessRecord record() {
+        CommandResult r = result;
+        ProcessRecord base = record.withPid(pid);
+        return r == null ? base : base.ended(r.state(), r.exitCode(), endedAt, r.error());
+    }
+
+    StateDir home() {
+        return home;
+    }
+
+    /** The session this command was adopted from, or null if this sandbox started it. */
+    String adoptedFrom() {
+        return adoptedFrom;
     }
 
     /** The process tree, or null if the process did not start. */
@@ -288,9 +323,42 @@ final class LocalProcess implements CommandHandle {
         return result == null;
     }
 
+    Instant endedAt() {
+        return endedAt;
+    }
 
     CompletableFuture<CommandResult> ended() {
         return ended;
+    }
+
+    /** The end as seen so far, or null while it runs. */
+    CommandResult result() {
+        return result;
+    }
+
+    String name() {
+        return record.name();
+    }
+
+    String cookie() {
+        return record.cookie();
+    }
+
+    int seq() {
+        return record.seq();
+    }
+
+    List<String> argv() {
+        return record.argv();
+    }
+
+    Duration timeout() {
+        return record.timeoutMs() == null ? null : Duration.ofMillis(record.timeoutMs());
+    }
+
+    /** Bytes in both logs. */
+    long logBytes() {
+        return out.end() + err.end();
     }
 
     /** Waits (until {@code deadlineNanos} of {@link System#nanoTime()}) for subscribers to have received everything. */
@@ -311,9 +379,17 @@ final class LocalProcess implements CommandHandle {
         err.close(delete);
     }
 
-    String name() {
-        return name;
+    /** Stops watching without ending anything (the sandbox was abandoned: the crash policy applies). */
+    void abandon() {
+        LogPoller.remove(this);
+        ScheduledFuture<?> t = timer;
+        if (t != null) t.cancel(false);
+        for (LogFollower f : followers) f.close();
+        StdinWriter w = stdin;
+        if (w != null) w.abort();
     }
+
+    // ---- CommandHandle ------------------------------------------------------------------------------------------
 
     @Override
     public String id() {
@@ -328,15 +404,16 @@ final class LocalProcess implements CommandHandle {
     @Override
     public ProcessInfo info() {
         CommandResult r = result;
-        return new ProcessInfo(id, name, pid, command, cwd, env, state(), r == null ? null : r.exitCode(), startedAt,
-                r == null ? null : endedAt, out.end(), err.end(), tag);
+        return new ProcessInfo(id, record.name(), pid, record.command(), record.cwd(), record.env(), state(),
+                r == null ? null : r.exitCode(), startedAt, r == null ? null : endedAt, out.end(), err.end(), record.tag(),
+                null, adoptedFrom);
     }
 
     @Override
     public ProcessState state() {
         CommandResult r = result;
         if (r != null) return r.state();
-        return process == null ? ProcessState.QUEUED : ProcessState.RUNNING;
+        return launched.isDone() ? ProcessState.RUNNING : ProcessState.QUEUED;
     }
 
     @Override
@@ -347,31 +424,23 @@ final class LocalProcess implements CommandHandle {
 
     @Override
     public CommandResult waitFor() throws InterruptedException {
-        Process p = process;
-        if (p != null && result == null) {
-            p.waitFor(); // the caller sees the exit first hand instead of through the reader threads
-            leaderExited();
-        }
         try {
             return ended.get();
         } catch (ExecutionException e) {
-            throw new SandboxException("waiting for " + id + " failed: " + e.getCause(), e.getCause());
+            throw new SandboxException("waiting for " + id() + " failed: " + e.getCause(), e.getCause());
         }
     }
 
     @Override
     public CommandResult waitFor(Duration timeout) throws InterruptedException {
         if (timeout == null || timeout.isNegative()) throw new IllegalArgumentException("timeout must be >= 0, got " + timeout);
-        long deadline = System.nanoTime() + Math.min(nanos(timeout), Long.MAX_VALUE / 4);
-        Process p = process;
-        if (p != null && result == null && p.waitFor(nanos(timeout), TimeUnit.NANOSECONDS)) leaderExited();
         try {
-            return ended.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return ended.get(Math.min(nanos(timeout), Long.MAX_VALUE / 4), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            return new CommandResult(id, state(), null, "", "", out.end(), err.end(), startedAt,
+            return new CommandResult(id(), state(), null, "", "", out.end(), err.end(), startedAt,
                     Duration.ofNanos(System.nanoTime() - startNanos), null);
         } catch (ExecutionException e) {
-            throw new SandboxException("waiting for " + id + " failed: " + e.getCause(), e.getCause());
+            throw new SandboxException("waiting for " + id() + " failed: " + e.getCause(), e.getCause());
         }
     }
 
@@ -390,29 +459,43 @@ final class LocalProcess implements CommandHandle {
     @Override
     public void signal(Signal signal) {
         if (signal == null) throw new IllegalArgumentException("signal must not be null");
-        if (result != null || process == null) throw new SandboxException("process " + id + " has already ended");
+        awaitLaunch();
+        ProcessTree.Tree t = tree;
+        if (result != null || t == null) throw new SandboxException("process " + id() + " has already ended");
         if (signal == Signal.TERM || signal == Signal.KILL || signal == Signal.INT || signal == Signal.HUP || signal == Signal.QUIT) {
             lastSignal = signal;
         }
-        ProcessTree.signal(signal, List.of(tree), ProcessTree.members(List.of(tree), Set.of()));
+        ProcessTree.signal(signal, List.of(t), ProcessTree.members(List.of(t), Set.of()));
     }
 
     /** Queues {@code data} for the process's stdin and returns at once (see {@link StdinWriter}). */
     @Override
     public void sendStdin(byte[] data) {
         if (data == null) throw new IllegalArgumentException("data must not be null");
-        if (!stdinRequested) {
-            throw new SandboxException("process " + id + " was started without stdin; start it with RunOptions.stdin(true) (magics: --stdin)");
+        if (!record.stdin()) {
+            throw new SandboxException("process " + id() + " was started without stdin; start it with RunOptions.stdin(true) (magics: --stdin)");
         }
-        StdinWriter w = stdin;
-        if (result != null || w == null) throw new SandboxException("process " + id + " has already ended");
-        w.send(data);
+        if (result != null) throw new SandboxException("process " + id() + " has already ended");
+        stdinWriter().send(data);
     }
 
     @Override
     public void closeStdin() {
+        if (record.stdin() && result == null) stdinWriter().close();
+    }
+
+    private StdinWriter stdinWriter() {
         StdinWriter w = stdin;
-        if (w != null) w.close();
+        if (w != null) return w;
+        synchronized (this) {
+            if (stdin == null) {
+                // Read and write: opening a FIFO so never blocks, whether or not the process still reads it.
+                stdin = new StdinWriter(id(), () -> Channels.newOutputStream(FileChannel.open(home.file(record, ".in"),
+                        StandardOpenOption.READ, StandardOpenOption.WRITE)), () -> commands.closeStdin(this), STDIN_WRITERS);
+                if (result != null) stdin.abort();
+            }
+            return stdin;
+        }
     }
 
     @Override
@@ -443,14 +526,14 @@ final class LocalProcess implements CommandHandle {
     }
 
     private String text(ProcessLog log) {
-        long size = log.end() - log.start();
+        long end = log.end();
+        long size = end - log.start();
         if (size > MAX_TEXT_BYTES) {
-            throw new SandboxException("the " + log.stream().name().toLowerCase() + " log of " + id + " holds " + size
+            throw new SandboxException("the " + log.stream().name().toLowerCase() + " log of " + id() + " holds " + size
                     + " bytes, too many for one string; read it in parts with readOutput");
         }
         ByteArrayOutputStream buf = new ByteArrayOutputStream((int) size);
-        long offset = log.start();
-        long end = log.end();
+        long offset = 0;
         while (offset < end) {
             LogRead r = log.read(offset, (int) Math.min(1 << 20, end - offset));
             if (r.bytes().length == 0 && r.skipped() == 0) break;
@@ -475,6 +558,6 @@ final class LocalProcess implements CommandHandle {
 
     @Override
     public String toString() {
-        return "LocalProcess[" + id + ", pid " + pid + ", " + state() + ", " + command + "]";
+        return "LocalProcess[" + id() + ", pid " + pid + ", " + state() + ", " + record.command() + "]";
     }
 }

@@ -35,6 +35,8 @@ final class ProcessTree {
     private static final Path PROC = Path.of("/proc");
     private static final boolean HAS_PROC = Files.isDirectory(PROC.resolve("self"));
     private static final long SELF = ProcessHandle.current().pid();
+    private static final long SELF_START = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli)
+            .orElse(System.currentTimeMillis());
     private static final String KILL = Files.isExecutable(Path.of("/bin/kill")) ? "/bin/kill" : "kill";
     private static final AtomicLong COOKIES = new AtomicLong();
     private static final byte[] COOKIE_PREFIX = (COOKIE_VARIABLE + "=").getBytes(StandardCharsets.UTF_8);
@@ -43,19 +45,28 @@ final class ProcessTree {
     }
 
     /**
-     * The tree of one command: its main process, whether that leads a session of its own (then its process group
-     * is signalled too), and its {@code cookie}. The handle tells whether the main process itself still runs
-     * without being fooled by its pid having been given to another process since.
+     * The tree of one command: its main process's pid, a handle on it (null once it is known to be gone), whether it
+     * leads a session of its own (then its process group is signalled too), and its {@code cookie}. The handle tells
+     * whether the main process itself still runs without being fooled by its pid having been given to another
+     * process since.
      */
-    record Tree(ProcessHandle main, boolean ownSession, String cookie) {
-        long leader() {
-            return main.pid();
+    record Tree(long leader, ProcessHandle main, boolean ownSession, String cookie) {
+        /** The tree of the command whose main process is {@code pid}, looked up now. */
+        static Tree of(long pid, boolean ownSession, String cookie) {
+            return new Tree(pid, ProcessHandle.of(pid).orElse(null), ownSession, cookie);
+        }
+
+        boolean mainAlive() {
+            return main != null && main.isAlive();
         }
     }
 
-    /** A cookie no other command of any JVM on this machine has: this JVM's pid and a counter. */
+    /**
+     * A cookie no other command on this machine has: this JVM's pid, its start time and a counter (the start time,
+     * because a command may outlive its JVM, and a later JVM may get the same pid).
+     */
     static String newCookie() {
-        return SELF + "." + COOKIES.incrementAndGet();
+        return SELF + "." + SELF_START + "." + COOKIES.incrementAndGet();
     }
 
     /** The value of {@link #COOKIE_VARIABLE} for a command: the inherited cookies (of outer sandboxes) and its own. */
@@ -72,7 +83,7 @@ final class ProcessTree {
         Set<Long> result = new HashSet<>();
         if (!HAS_PROC) {
             for (Tree t : trees) {
-                if (t.main().isAlive()) {
+                if (t.mainAlive()) {
                     result.add(t.leader());
                     t.main().descendants().forEach(d -> result.add(d.pid()));
                 }
@@ -84,7 +95,7 @@ final class ProcessTree {
         Set<Long> sessions = new HashSet<>();
         for (Tree t : trees) {
             // A session outlives its leader; but a leader pid that lives again is another process's now.
-            if (t.ownSession() && (t.main().isAlive() || !all.containsKey(t.leader()))) sessions.add(t.leader());
+            if (t.ownSession() && (t.mainAlive() || !all.containsKey(t.leader()))) sessions.add(t.leader());
         }
         Set<String> cookies = cookies(trees);
         Map<Long, List<Long>> children = new HashMap<>();
@@ -103,7 +114,7 @@ final class ProcessTree {
         for (Tree t : trees) {
             Stat s = all.get(t.leader());
             // Only while it is our process: after it ended, its pid may belong to anybody.
-            if (s != null && !s.dead && t.main().isAlive() && t.leader() != SELF && result.add(t.leader())) todo.add(t.leader());
+            if (s != null && !s.dead && t.mainAlive() && t.leader() != SELF && result.add(t.leader())) todo.add(t.leader());
         }
         while (!todo.isEmpty()) {
             long p = todo.remove(todo.size() - 1);
@@ -202,6 +213,24 @@ final class ProcessTree {
         Set<String> cookies = new HashSet<>();
         for (Tree t : trees) if (t.cookie() != null) cookies.add(t.cookie());
         return cookies;
+    }
+
+    /** True if process {@code pid} lives and carries {@code cookie}: it belongs to that command's tree. */
+    static boolean carries(long pid, String cookie) {
+        if (!HAS_PROC) return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        Stat s = stat(PROC.resolve(Long.toString(pid)).resolve("stat"));
+        return s != null && !s.dead && !cookiesOf(pid, Set.of(cookie)).isEmpty();
+    }
+
+    /** Live processes (other than this JVM) that carry one of {@code cookies}. */
+    static Set<Long> carrying(Collection<String> cookies) {
+        Set<Long> out = new HashSet<>();
+        if (!HAS_PROC || cookies.isEmpty()) return out;
+        Set<String> wanted = new HashSet<>(cookies);
+        for (Stat s : scan().values()) {
+            if (!s.dead && s.pid != SELF && !cookiesOf(s.pid, wanted).isEmpty()) out.add(s.pid);
+        }
+        return out;
     }
 
     private static boolean carriesCookie(long pid, Set<String> cookies) {

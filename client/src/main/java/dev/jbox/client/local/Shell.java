@@ -10,27 +10,24 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Builds the argv of a command. A command string runs as {@code setsid bash -c COMMAND} (or {@code sh -c}):
- * in a session of its own, so that its whole process group can be signalled.
+ * Builds the argv of a command. A command string runs as {@code bash -c COMMAND} (or {@code sh -c}). Every
+ * command leads a session of its own (the {@link Supervisor} makes it one without another exec), so that its
+ * whole process group can be signalled.
  *
- * <p>A command that uses no shell syntax at all is executed directly instead, without bash and without
- * {@code setsid}: each of those costs an exec, more than starting most programs. So does a command given as an
- * argv ({@link dev.jbox.client.RunOptions#argv}). Such a process stays in the JVM's session; its tree is still
- * found and killed as a whole, through its descendants and the cookie it inherits (see {@link ProcessTree}).
+ * <p>A command that uses no shell syntax at all is executed directly instead, without bash: that costs an exec,
+ * more than starting most programs. So does a command given as an argv ({@link dev.jbox.client.RunOptions#argv}).
  *
  * <p>The rule, checked by {@link #plainWords}: every character is a letter, a digit, a blank or one of
  * {@code _ . / : = @ % + , -}; the first word is not a bash builtin or keyword (except {@code true},
  * {@code false}, and {@code echo} without options, whose programs behave the same), contains no {@code =}, is
  * not shadowed by an exported bash function, and is found as an executable file on the command's {@code PATH}
- * (the same file as on the JVM's, which is where the JDK looks) or, when it contains a {@code /}, relative to
- * the working directory. Such a command means the same with and without bash: no quoting, expansion,
+ * (where the supervisor's exec looks too) or, when it contains a {@code /}, relative to the working directory. Such a command means the same with and without bash: no quoting, expansion,
  * redirection or globbing can occur, and {@code bash -c} would itself exec the program in place. The
  * environment gets what bash would have set ({@code PWD}, {@code SHLVL}, {@code _}). Anything else,
  * including a program that is not found, goes through bash, so its messages and exit codes are bash's own.
  */
 final class Shell {
 
-    static final String SETSID = firstExecutable("/usr/bin/setsid", "/bin/setsid");
     static final String SHELL = firstExecutable("/bin/bash", "/usr/bin/bash", "/usr/local/bin/bash", "/bin/sh");
 
     /** Builtins and keywords of bash (compgen -b -k): as a first word, they need bash. */
@@ -51,27 +48,25 @@ final class Shell {
     }
 
     /**
-     * What to execute: the argv; whether it leads a session of its own; for a command string run without the
-     * shell, its program as bash would have found it (then {@link #bashEnvironment} applies), else null.
+     * What to execute: the argv, and for a command string run without the shell its program as bash would have
+     * found it (then {@link #bashEnvironment} applies), else null.
      */
-    record Launch(List<String> argv, boolean ownSession, String plainProgram) {
+    record Launch(List<String> argv, String plainProgram) {
     }
 
     /**
-     * The argv of {@code command}, or of {@code programAndArgs} when given: {@code [setsid, bash, -c, command]},
-     * or the words of the command when it needs no shell.
+     * The argv of {@code command}, or of {@code programAndArgs} when given: {@code [bash, -c, command]}, or the
+     * words of the command when it needs no shell.
      */
     static Launch launch(String command, List<String> programAndArgs, Map<String, String> env, Path cwd) {
-        if (programAndArgs != null) return new Launch(List.copyOf(programAndArgs), false, null);
+        if (programAndArgs != null) return new Launch(List.copyOf(programAndArgs), null);
         Launch plain = plainLaunch(command, env, cwd);
         if (plain != null) return plain;
         List<String> argv = new ArrayList<>();
-        // Without setsid the tree is still found through descendants and cookies.
-        if (SETSID != null) argv.add(SETSID);
         argv.add(SHELL != null ? SHELL : "sh");
         argv.add("-c");
         argv.add(command);
-        return new Launch(argv, SETSID != null, null);
+        return new Launch(argv, null);
     }
 
     /**
@@ -97,8 +92,7 @@ final class Shell {
         if (env.containsKey("BASH_FUNC_" + program + "%%")) return null;
         String found = resolve(program, env, cwd);
         if (found == null) return null;
-        if (program.indexOf('/') < 0 && !found.equals(resolve(program, System.getenv(), cwd))) return null;
-        return new Launch(List.copyOf(words), false, found);
+        return new Launch(List.copyOf(words), found);
     }
 
     /** The environment bash gives a program it runs from {@code bash -c}: what a direct start must add. */

@@ -8,26 +8,37 @@ import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 
 /**
- * Feeds a process's stdin from a pool thread, so that a caller never blocks on a process that does not read:
- * {@link #send} queues the bytes and returns; at most {@link #MAX_PENDING} bytes may wait, beyond that
- * {@code send} fails with a clear message. Order is kept; {@link #close} takes effect after what is queued.
+ * Feeds a process's stdin (its FIFO) from a pool thread, so that a caller never blocks on a process that does not
+ * read: {@link #send} queues the bytes and returns; at most {@link #MAX_PENDING} bytes may wait, beyond that
+ * {@code send} fails with a clear message. Order is kept; {@link #close} takes effect after what is queued, and
+ * then runs {@code onClosed} (which tells the supervisor to close its end, so that the process reads EOF).
+ * The stream is opened on first use.
  */
 final class StdinWriter {
 
     static final int MAX_PENDING = 8 * 1024 * 1024;
 
+    /** Opens the stream to write into. */
+    interface Opener {
+        OutputStream open() throws IOException;
+    }
+
     private final String processId;
-    private final OutputStream stream;
+    private final Opener opener;
+    private final Runnable onClosed;
     private final Executor executor;
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>(); // guarded by this
+    private OutputStream stream;                                // guarded by this until opened, then the drainer's
     private long pending;                                       // guarded by this
     private boolean closing;                                    // guarded by this
+    private boolean aborted;                                    // guarded by this
     private boolean draining;                                   // guarded by this
     private IOException failure;                                // guarded by this
 
-    StdinWriter(String processId, OutputStream stream, Executor executor) {
+    StdinWriter(String processId, Opener opener, Runnable onClosed, Executor executor) {
         this.processId = processId;
-        this.stream = stream;
+        this.opener = opener;
+        this.onClosed = onClosed;
         this.executor = executor;
     }
 
@@ -52,13 +63,26 @@ final class StdinWriter {
         startDraining();
     }
 
+    /** The process ended: drop what is queued and close the stream, which also wakes a write blocked on it. */
+    void abort() {
+        OutputStream s;
+        synchronized (this) {
+            aborted = true;
+            closing = true;
+            queue.clear();
+            pending = 0;
+            s = stream;
+        }
+        closeQuietly(s);
+    }
+
     /** Bytes sent but not yet taken by the process. */
     synchronized long pending() {
         return pending;
     }
 
     private void startDraining() { // holding the lock
-        if (!draining) {
+        if (!draining && !aborted) {
             draining = true;
             executor.execute(this::drain);
         }
@@ -67,17 +91,20 @@ final class StdinWriter {
     private void drain() {
         for (;;) {
             byte[] next;
+            OutputStream s;
             synchronized (this) {
                 next = queue.poll();
                 if (next == null) {
                     draining = false;
-                    if (closing) closeStream();
+                    if (closing && !aborted) finish();
                     return;
                 }
+                s = stream;
             }
             try {
-                stream.write(next);
-                stream.flush();
+                if (s == null) s = open();
+                s.write(next);
+                s.flush();
             } catch (IOException e) {
                 synchronized (this) {
                     failure = e;
@@ -85,7 +112,7 @@ final class StdinWriter {
                     pending = 0;
                     draining = false;
                 }
-                closeStream();
+                closeQuietly(s);
                 return;
             }
             synchronized (this) {
@@ -94,9 +121,28 @@ final class StdinWriter {
         }
     }
 
-    private void closeStream() {
+    private OutputStream open() throws IOException {
+        OutputStream s = opener.open();
+        synchronized (this) {
+            if (aborted) {
+                closeQuietly(s);
+                throw new IOException("the process ended");
+            }
+            stream = s;
+        }
+        return s;
+    }
+
+    private void finish() { // holding the lock, once
+        aborted = true;
+        closeQuietly(stream);
+        onClosed.run();
+    }
+
+    private static void closeQuietly(OutputStream s) {
+        if (s == null) return;
         try {
-            stream.close();
+            s.close();
         } catch (IOException e) {
             // the process is gone: its input is closed either way
         }

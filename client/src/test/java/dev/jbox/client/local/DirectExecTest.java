@@ -89,14 +89,15 @@ class DirectExecTest {
     }
 
     @Test
-    void plainCommandsRunWithoutBashAndShellCommandsLeadASession() throws Exception {
+    void plainCommandsRunWithoutBashAndEveryCommandLeadsASession() throws Exception {
         CommandHandle plain = sandbox.commands().start("sleep 30");
         CommandHandle shell = sandbox.commands().start("sleep 30; true");
         try {
             awaitExec(plain.pid(), "sleep\u0000");
             assertEquals("sleep\u000030\u0000", cmdline(plain.pid()), "executed directly");
-            assertNotEquals(plain.pid(), sessionOf(plain.pid()), "no session of its own");
-            awaitExec(shell.pid(), Shell.SHELL + "\u0000-c\u0000"); // setsid has made the session once bash runs
+            assertEquals(plain.pid(), sessionOf(plain.pid()), "the supervisor gave it a session without an exec");
+            assertNotEquals(sessionOf(ProcessHandle.current().pid()), sessionOf(plain.pid()), "not the JVM's session");
+            awaitExec(shell.pid(), Shell.SHELL + "\u0000-c\u0000");
             assertEquals(shell.pid(), sessionOf(shell.pid()), "a shell command leads its own session");
         } finally {
             plain.kill();
@@ -108,7 +109,7 @@ class DirectExecTest {
 
     @Test
     void killTakesOrphansOfAPlainCommandEvenInTheirOwnSession() throws Exception {
-        // The script exits at once and leaves two sleeps behind: one orphan in the JVM's session, one that started
+        // The script exits at once and leaves two sleeps behind: one orphan in the command's session, one that started
         // its own session. Neither is a descendant any more; only the cookie they inherited finds them.
         Path script = tmp.resolve("leave-orphans");
         Files.writeString(script, "#!/bin/bash\nsleep 1000 > /dev/null 2>&1 & echo $!\n"

@@ -67,6 +67,32 @@ class LocalSandboxTest {
         assertFalse(Files.exists(stateDir));
     }
 
+    @Test
+    void forgetDropsAnEndedProcessAndItsLogsButNotARunningOne() throws Exception {
+        CommandHandle done = sandbox.commands().start("seq 1 100000");
+        done.waitFor();
+        CommandHandle running = sandbox.commands().start("sleep 30");
+        try {
+            Path logDir = ((LocalSandbox) sandbox).stateDir();
+            long logsBefore;
+            try (var files = Files.list(logDir)) {
+                logsBefore = files.filter(f -> f.getFileName().toString().contains("-" + done.id() + ".")).count();
+            }
+            assertTrue(logsBefore > 0, "the ended process has a log file");
+            assertFalse(sandbox.commands().forget(running.id()), "a running process is kept");
+            assertTrue(sandbox.commands().forget(done.id()));
+            assertFalse(sandbox.commands().forget(done.id()), "already gone");
+            assertTrue(sandbox.commands().get(done.id()).isEmpty());
+            assertTrue(sandbox.commands().list().stream().noneMatch(p -> p.id().equals(done.id())));
+            try (var files = Files.list(logDir)) {
+                assertEquals(0, files.filter(f -> f.getFileName().toString().contains("-" + done.id() + ".")).count(), "its logs are deleted");
+            }
+            assertTrue(sandbox.commands().get(running.id()).isPresent());
+        } finally {
+            running.kill();
+        }
+    }
+
     // ---- output equality -------------------------------------------------------------------------------------
 
     @Test

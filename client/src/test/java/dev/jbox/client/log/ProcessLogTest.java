@@ -5,14 +5,22 @@ import dev.jbox.client.StreamKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The log as a reader of a file that someone else appends to (here the test, elsewhere the process). */
 class ProcessLogTest {
 
     @TempDir
@@ -24,15 +32,23 @@ class ProcessLogTest {
         return b;
     }
 
+    private static OutputStream appender(Path file) throws IOException {
+        return Files.newOutputStream(file, StandardOpenOption.APPEND);
+    }
+
     @Test
-    void readsAnyRangeFromTailOrFile() {
-        ProcessLog log = ProcessLog.open(StreamKind.STDOUT, dir.resolve("a.out"), 0, 1000);
+    void readsAnyRangeOfWhatTheWriterAppended() throws IOException {
+        Path file = dir.resolve("a.out");
+        ProcessLog log = ProcessLog.open(StreamKind.STDOUT, file, 0);
+        assertTrue(Files.exists(file), "created for the writer to append to");
         Random rnd = new Random(1);
         long end = 0;
-        while (end < 50_000) {
-            int n = 1 + rnd.nextInt(3000);
-            log.append(pattern(end, n), 0, n);
-            end += n;
+        try (OutputStream w = appender(file)) {
+            while (end < 50_000) {
+                int n = 1 + rnd.nextInt(3000);
+                w.write(pattern(end, n));
+                end += n;
+            }
         }
         assertEquals(end, log.end());
         for (int i = 0; i < 500; i++) {
@@ -46,71 +62,93 @@ class ProcessLogTest {
         }
         assertEquals(0, log.read(end + 10, 100).bytes().length);
         assertThrows(IllegalArgumentException.class, () -> log.read(-1, 10));
-        log.finish(); // releases the ring: everything is read from the file now
-        for (long at : new long[]{0, end - 1, end - 999, end / 2}) {
-            assertArrayEquals(pattern(at, (int) Math.min(700, end - at)), log.read(at, 700).bytes());
+        log.close(true);
+        assertFalse(Files.exists(file));
+    }
+
+    @Test
+    void refreshTellsWatchersOnlyWhenTheFileGrew() throws IOException {
+        Path file = dir.resolve("w.out");
+        ProcessLog log = ProcessLog.open(StreamKind.STDOUT, file, 0);
+        AtomicInteger woken = new AtomicInteger();
+        log.addWatcher(woken::incrementAndGet);
+        assertFalse(log.refresh());
+        try (OutputStream w = appender(file)) {
+            w.write("hello\n".getBytes());
         }
+        assertTrue(log.refresh());
+        assertFalse(log.refresh(), "nothing new");
+        assertEquals(1, woken.get());
         log.close(true);
     }
 
     @Test
-    void shortOutputStaysInMemoryAndLongerFinishedOutputMovesToItsFile() {
-        byte[] hello = "hello\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        Path tiny = dir.resolve("tiny.out");
-        ProcessLog small = ProcessLog.open(StreamKind.STDOUT, tiny, 0, 64 * 1024);
-        for (int i = 0; i < 100; i++) small.append(hello, 0, hello.length);
-        small.finish();
-        assertTrue(!java.nio.file.Files.exists(tiny), "no file for 600 bytes");
-        assertEquals(600, small.read(0, 10_000).bytes().length);
-
-        Path file = dir.resolve("small.out");
-        ProcessLog log = ProcessLog.open(StreamKind.STDOUT, file, 0, 64 * 1024);
-        for (int i = 0; i < 1000; i++) log.append(hello, 0, hello.length);
-        assertTrue(!java.nio.file.Files.exists(file), "in memory while running");
-        log.finish();
-        assertTrue(java.nio.file.Files.exists(file), "on file once finished");
-        LogRead all = log.read(0, 10_000);
-        assertEquals(6000, all.bytes().length);
-        assertEquals("hello\nhello\n", new String(log.read(5994 - 6, 12).bytes(), java.nio.charset.StandardCharsets.UTF_8));
-        log.close(true);
-        small.close(true);
-    }
-
-    @Test
-    void capKeepsNewestBytesAndCountsWhatWasDropped() {
-        ProcessLog log = ProcessLog.open(StreamKind.STDERR, dir.resolve("a.err"), 1000, 300);
+    void capKeepsNewestBytesCountsWhatWasDroppedAndFreesTheirSpace() throws Exception {
+        Path file = dir.resolve("a.err");
+        ProcessLog log = ProcessLog.open(StreamKind.STDERR, file, 1000);
         long end = 0;
-        for (int n : new int[]{700, 700, 2500, 10, 999}) {
-            log.append(pattern(end, n), 0, n);
-            end += n;
+        try (OutputStream w = appender(file)) {
+            for (int n : new int[]{700, 700, 2500, 10, 999}) {
+                w.write(pattern(end, n));
+                end += n;
+            }
         }
         assertEquals(end - 1000, log.start());
         LogRead r = log.read(0, 10_000);
         assertEquals(end - 1000, r.skipped());
         assertEquals(end - 1000, r.offset());
         assertArrayEquals(pattern(end - 1000, 1000), r.bytes());
-        LogRead inside = log.read(end - 600, 200); // beyond the 300-byte tail: from the circular file
+        LogRead inside = log.read(end - 600, 200);
         assertEquals(0, inside.skipped());
         assertArrayEquals(pattern(end - 600, 200), inside.bytes());
         log.close(true);
+
+        // Space: 8 MB written with a 1 MB cap occupies about 1 MB on disk once reclaimed; offsets stay.
+        Path big = dir.resolve("big.out");
+        ProcessLog capped = ProcessLog.open(StreamKind.STDOUT, big, 1 << 20);
+        try (OutputStream w = appender(big)) {
+            for (int i = 0; i < 8; i++) w.write(pattern(i << 20, 1 << 20));
+        }
+        assertTrue(capped.needsReclaim());
+        assertTrue(capped.reclaim(), "fallocate --punch-hole");
+        assertFalse(capped.needsReclaim());
+        assertEquals(8L << 20, Files.size(big), "the size (and every offset) stays");
+        assertTrue(allocatedBytes(big) <= (2L << 20), "disk use after reclaiming: " + allocatedBytes(big));
+        assertArrayEquals(pattern((8L << 20) - 100, 100), capped.read((8L << 20) - 100, 100).bytes());
+        assertEquals(7L << 20, capped.read(0, 10).skipped());
+        capped.close(true);
+    }
+
+    private static long allocatedBytes(Path f) throws Exception {
+        Process p = new ProcessBuilder("stat", "-c", "%b %B", f.toString()).start();
+        String[] out = new String(p.getInputStream().readAllBytes()).strip().split(" ");
+        p.waitFor();
+        return Long.parseLong(out[0]) * Long.parseLong(out[1]);
     }
 
     @Test
-    void concurrentReaderSeesOnlyCorrectBytesWhileCappedWriterOverwrites() throws Exception {
-        ProcessLog log = ProcessLog.open(StreamKind.STDOUT, dir.resolve("c.out"), 4096, 512);
+    void concurrentReaderSeesOnlyCorrectBytesWhileACappedLogGrows() throws Exception {
+        Path file = dir.resolve("c.out");
+        ProcessLog log = ProcessLog.open(StreamKind.STDOUT, file, 4096);
         long total = 4_000_000;
+        AtomicBoolean done = new AtomicBoolean();
         Thread writer = new Thread(() -> {
-            long at = 0;
-            while (at < total) {
-                int n = (int) Math.min(777, total - at);
-                log.append(pattern(at, n), 0, n);
-                at += n;
+            try (OutputStream w = appender(file)) {
+                long at = 0;
+                while (at < total) {
+                    int n = (int) Math.min(777, total - at);
+                    w.write(pattern(at, n));
+                    at += n;
+                }
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            } finally {
+                done.set(true);
             }
-            log.finish();
         });
         writer.start();
         long offset = 0, gaps = 0, got = 0;
-        while (!(log.finished() && offset >= log.end())) {
+        while (!(done.get() && offset >= log.end())) {
             LogRead r = log.read(offset, 1500);
             assertTrue(r.offset() >= offset);
             assertEquals(r.offset() - offset, r.skipped());
@@ -121,5 +159,6 @@ class ProcessLogTest {
         }
         writer.join();
         assertEquals(total, got + gaps, "every byte is either delivered or reported as skipped");
+        log.close(true);
     }
 }

@@ -1,13 +1,16 @@
 package dev.jbox.kernel.display;
 
+import java.awt.image.RenderedImage;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.WeakHashMap;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
@@ -18,6 +21,8 @@ import java.util.function.Function;
  * String id = display("working...");
  * updateDisplay(id, html("<b>done</b>"));
  * display(image(Path.of("plot.png")));
+ * display(bufferedImage);      // any java.awt.image.RenderedImage shows as PNG
+ * renderWith(XYChart.class, BitmapEncoder::getBufferedImage);   // charts as cell results show as pictures
  * markdown("# Title")          // as the last expression of a cell: shown as markdown
  * String secret = readPassword("token: ");
  * }</pre>
@@ -25,6 +30,15 @@ import java.util.function.Function;
 public final class Display {
 
     private static volatile Function<Object, MimeBundle> renderer = Display::plainRender;
+
+    /** Types registered with {@link #renderWith}, the latest first. */
+    private static final List<TypeRenderer<?>> RENDERERS = new CopyOnWriteArrayList<>();
+
+    private record TypeRenderer<T>(Class<T> type, Function<? super T, ?> toShowable) {
+        Object convert(Object value) {
+            return toShowable.apply(type.cast(value));
+        }
+    }
 
     /** Ids this API handed out; a cell whose value is one of them shows no result (like IPython's display()). */
     private static final Set<String> ISSUED_IDS = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
@@ -90,6 +104,60 @@ public final class Display {
         return Images.fromBytes(Objects.requireNonNull(bytes, "bytes"));
     }
 
+    /** A PNG bundle of a {@link RenderedImage} (a {@code BufferedImage}, a chart library's picture). */
+    public static MimeBundle image(RenderedImage image) {
+        return Images.png(Objects.requireNonNull(image, "image"));
+    }
+
+    /**
+     * From now on, objects of {@code type} (and its subtypes) show as what {@code toShowable} makes of them: an
+     * image, a {@link MimeBundle}, HTML, or anything else that renders. The latest registration for a type wins.
+     *
+     * <pre>{@code
+     * renderWith(XYChart.class, BitmapEncoder::getBufferedImage);
+     * chart                                  // as a cell's last expression: the chart as a PNG
+     * }</pre>
+     */
+    public static <T> void renderWith(Class<T> type, Function<? super T, ?> toShowable) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(toShowable, "toShowable");
+        RENDERERS.removeIf(r -> r.type().equals(type));
+        RENDERERS.add(0, new TypeRenderer<>(type, toShowable));
+    }
+
+    /**
+     * The bundle of a value that shows as more than text, or null: a {@link MimeBundle} itself, a
+     * {@link MimeRenderable}'s bundle, a type registered with {@link #renderWith}, a {@link RenderedImage} as PNG.
+     * The evaluator's renderer asks this first, and adds {@code text/plain} when the bundle has none.
+     */
+    public static MimeBundle richBundle(Object value) {
+        if (value instanceof MimeBundle b) {
+            return b;
+        }
+        if (value instanceof MimeRenderable r) {
+            return r.toMimeBundle();
+        }
+        for (TypeRenderer<?> r : RENDERERS) {
+            if (r.type().isInstance(value)) {
+                Object shown;
+                try {
+                    shown = r.convert(value);
+                } catch (RuntimeException | LinkageError e) {
+                    return MimeBundle.text(value + "\n[jbox] the renderer registered for " + r.type().getName() + " failed: " + e);
+                }
+                if (shown == null || shown == value) {
+                    return null;
+                }
+                MimeBundle b = richBundle(shown);
+                return b != null ? b : MimeBundle.text(String.valueOf(shown));
+            }
+        }
+        if (value instanceof RenderedImage image) {
+            return Images.png(image);
+        }
+        return null;
+    }
+
     /** An image bundle from a file; the type from its first bytes, else from its extension. */
     public static MimeBundle image(Path file) {
         return Images.fromFile(Objects.requireNonNull(file, "file"));
@@ -118,13 +186,10 @@ public final class Display {
         return out;
     }
 
-    /** Until an evaluator installs its renderer: bundles as they are, everything else as text. */
+    /** Until an evaluator installs its renderer: rich values as {@link #richBundle} says, everything else as text. */
     private static MimeBundle plainRender(Object value) {
-        if (value instanceof MimeBundle b) {
-            return b;
-        }
-        if (value instanceof MimeRenderable r) {
-            MimeBundle b = r.toMimeBundle();
+        MimeBundle b = richBundle(value);
+        if (b != null) {
             return b.data().containsKey("text/plain") ? b : b.with("text/plain", String.valueOf(value));
         }
         return new MimeBundle(Map.of("text/plain", String.valueOf(value)), Map.of());

@@ -1,5 +1,8 @@
 package dev.jbox.kernel.display;
 
+import java.awt.image.BufferedImage;
+import java.awt.image.RenderedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Locale;
+import javax.imageio.ImageIO;
 
 /** Turns image bytes into a bundle: PNG, JPEG and GIF as base64, SVG as text; the type from magic bytes or file name. */
 final class Images {
@@ -37,6 +41,24 @@ final class Images {
             throw new IllegalArgumentException("image: " + path + " is not a PNG, JPEG, GIF or SVG image");
         }
         return bundle(mime, bytes);
+    }
+
+    /** Encodes {@code image} as PNG; an image whose color model PNG cannot hold is drawn into an ARGB copy first. */
+    static MimeBundle png(RenderedImage image) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            if (!ImageIO.write(image, "png", out)) {
+                BufferedImage copy = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_ARGB);
+                copy.createGraphics().drawRenderedImage(image, null);
+                out.reset();
+                ImageIO.write(copy, "png", out);
+            }
+            byte[] bytes = out.toByteArray();
+            return MimeBundle.of("image/png", Base64.getEncoder().encodeToString(bytes))
+                    .with("text/plain", "<image/png, " + image.getWidth() + "x" + image.getHeight() + ", " + bytes.length + " bytes>");
+        } catch (IOException e) {
+            throw new UncheckedIOException("image: cannot encode the image as PNG: " + e.getMessage(), e);
+        }
     }
 
     /** The image MIME type announced by the first bytes, or null. */

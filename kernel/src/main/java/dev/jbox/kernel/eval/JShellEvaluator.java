@@ -56,18 +56,28 @@ import jdk.jshell.spi.ExecutionControl;
  * }</pre>
  *
  * <p>Values render as JShell shows them ({@code "abc"} quoted, {@code 'c'}, {@code int[2] { 1, 2 }}); a
- * {@link MimeBundle} or {@link MimeRenderable} renders as its bundle. A cell whose value is a display id returned
+ * {@link MimeBundle}, a {@link MimeRenderable}, an image or a type registered with {@code Display.renderWith} renders
+ * as its bundle (see {@link Display#richBundle}). A cell whose value is a display id returned
  * by {@code display(...)} shows no result, as IPython's {@code display()} does.
  */
 public final class JShellEvaluator implements Evaluator {
 
-    /** Imports every session starts with (the display API included). */
+    /**
+     * Imports every session starts with: those of the {@code jshell} tool's DEFAULT startup (so that what works
+     * there, like {@code new BigDecimal("1.5")}, works in a cell), then jbox's own ({@code java.time} and the
+     * display API).
+     */
     public static final List<String> DEFAULT_IMPORTS = List.of(
-            "import java.util.*;",
-            "import java.util.function.*;",
-            "import java.util.stream.*;",
             "import java.io.*;",
+            "import java.math.*;",
+            "import java.net.*;",
             "import java.nio.file.*;",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "import java.util.function.*;",
+            "import java.util.prefs.*;",
+            "import java.util.regex.*;",
+            "import java.util.stream.*;",
             "import java.time.*;",
             "import static dev.jbox.kernel.display.Display.*;");
 
@@ -932,12 +942,9 @@ public final class JShellEvaluator implements Evaluator {
 
     @Override
     public MimeBundle render(Object value) {
-        if (value instanceof MimeBundle b) {
-            return b;
-        }
-        if (value instanceof MimeRenderable r) {
-            MimeBundle b = r.toMimeBundle();
-            return b.data().containsKey("text/plain") ? b : b.with("text/plain", InProcessExecution.jshellText(value));
+        MimeBundle rich = Display.richBundle(value); // bundles, MimeRenderable, renderWith types, RenderedImage as PNG
+        if (rich != null) {
+            return rich.data().containsKey("text/plain") ? rich : rich.with("text/plain", InProcessExecution.jshellText(value));
         }
         return MimeBundle.text(InProcessExecution.jshellText(value));
     }

@@ -2,6 +2,11 @@ package dev.jbox.kernel.install;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jbox.kernel.deps.Coordinates;
+import dev.jbox.kernel.deps.Libraries;
+import dev.jbox.kernel.deps.Requested;
+import dev.jbox.kernel.deps.ResolutionException;
+import dev.jbox.kernel.deps.TransferProgress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
@@ -65,6 +70,10 @@ public final class InstallMain implements Callable<Integer> {
     @Option(names = "--env", paramLabel = "K=V", description = "environment variable of the kernel, e.g. JBOX_SANDBOX=http://host:49983 (repeatable)")
     Map<String, String> env = new LinkedHashMap<>();
 
+    @Option(names = "--maven", paramLabel = "G:A:V", description = "a library on the class path before the first cell (repeatable); "
+            + "resolved now, so that a mistake fails here, and again, from the local repository, at each start (kernel.json's JBOX_MAVEN)")
+    List<String> maven = new ArrayList<>();
+
     @Option(names = "--no-cds", description = "do not generate the start-up cache: the AOT cache on JDK 25+, the class-data archive before (slower startup)")
     boolean noCds;
 
@@ -84,7 +93,12 @@ public final class InstallMain implements Callable<Integer> {
         }
         Path dir = kernelsDir().resolve(name);
         switch (action) {
-            case "install" -> install(dir);
+            case "install" -> {
+                if (!maven.isEmpty() && !resolveStartupLibraries()) {
+                    return 1;
+                }
+                install(dir);
+            }
             case "uninstall" -> {
                 if (!Files.isDirectory(dir)) {
                     System.err.println("jbox: no kernelspec at " + dir);
@@ -146,6 +160,21 @@ public final class InstallMain implements Callable<Integer> {
         spec.put("metadata", Map.of("debugger", false));
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("kernel.json").toFile(), spec);
         System.out.println("installed kernelspec " + name + " in " + dir);
+    }
+
+    /** Resolves --maven now (a mistake fails the install, the local repository gets the jars); puts it into JBOX_MAVEN. */
+    private boolean resolveStartupLibraries() {
+        String spec = String.join(",", maven);
+        String already = env.get("JBOX_MAVEN");
+        try (Libraries libraries = new Libraries(entries -> { }, System.getenv())) {
+            List<Requested> requested = Coordinates.parseList(spec).stream().map(Requested::of).toList();
+            libraries.plan(requested, "--maven", new TransferProgress());
+        } catch (IllegalArgumentException | ResolutionException e) {
+            System.err.println("jbox: --maven: " + e.getMessage());
+            return false;
+        }
+        env.put("JBOX_MAVEN", already == null || already.isBlank() ? spec : already + "," + spec);
+        return true;
     }
 
     /**

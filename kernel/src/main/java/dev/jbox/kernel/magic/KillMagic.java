@@ -17,6 +17,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "%kill", sortOptions = false,
         description = {"Kills process trees: TERM, then KILL after a grace period; says what was killed.",
+                "Also takes orphans of dead kernels (INSTANCE/ID, see %%ps --orphans): they are adopted, then killed.",
                 "Example: %%kill p1 web    %%kill --all    %%kill p2 --signal INT"})
 final class KillMagic extends MagicBase implements MagicCommand {
 
@@ -45,7 +46,7 @@ final class KillMagic extends MagicBase implements MagicCommand {
                 if (!p.state().isFinal()) s.sandbox().commands().get(p.id()).ifPresent(targets::add);
             }
         } else {
-            for (String id : ids) targets.add(s.resolve(id));
+            for (String id : ids) targets.add(resolve(s, id));
         }
         if (targets.isEmpty()) return EvalResult.ok(MimeBundle.text("nothing to kill: no process is running"));
         // Kills wait for their grace period; do them side by side.
@@ -62,6 +63,18 @@ final class KillMagic extends MagicBase implements MagicCommand {
             return EvalResult.ok(MimeBundle.text(b.toString().stripTrailing()));
         } finally {
             pool.shutdown();
+        }
+    }
+
+    /** A process of the session, else an orphan of a dead kernel (adopted first, so that its end is recorded). */
+    private static CommandHandle resolve(MagicSession s, String id) {
+        try {
+            return s.resolve(id);
+        } catch (MagicException notOurs) {
+            if (!(s.sandbox() instanceof dev.jbox.client.local.LocalSandbox local)) throw notOurs;
+            ProcessInfo orphan = OrphanRefs.find(s, id);
+            if (orphan == null) throw notOurs;
+            return local.adopt(orphan.adoptedFrom(), orphan.id());
         }
     }
 

@@ -2,6 +2,11 @@ package dev.jbox.kernel.magic;
 
 import dev.jbox.client.Sandbox;
 import dev.jbox.client.SandboxException;
+import dev.jbox.kernel.deps.Coordinates;
+import dev.jbox.kernel.deps.Libraries;
+import dev.jbox.kernel.deps.Requested;
+import dev.jbox.kernel.deps.ResolutionException;
+import dev.jbox.kernel.deps.TransferProgress;
 import dev.jbox.kernel.display.CellOutput;
 import dev.jbox.kernel.display.MimeBundle;
 import dev.jbox.kernel.eval.Completeness;
@@ -39,6 +44,9 @@ public final class MagicEvaluator implements Evaluator {
     private final Evaluator delegate;
     private final MagicSession session;
     private final CellSplitter splitter;
+    /** What the first cell shows and runs of {@link #addStartupLibraries}: a failure notice, set-up code. */
+    private volatile String startupNotice;
+    private volatile Libraries.Plan startupPlan;
 
     /** Wraps {@code delegate}; processes run in {@link Sandbox#local()}, created on first use. */
     public MagicEvaluator(Evaluator delegate) {
@@ -60,10 +68,20 @@ public final class MagicEvaluator implements Evaluator {
      * {@code %sandbox} chooses another.
      */
     public static MagicEvaluator fromEnvironment(Evaluator delegate, Map<String, String> env) {
+        return fromEnvironment(delegate, env, null);
+    }
+
+    /**
+     * Same, for the kernel session {@code session} ({@code kernel-<id>}, see {@link LocalSettings}): its local
+     * sandbox adopts what a dead kernel of the same session left, in the background from now on.
+     */
+    public static MagicEvaluator fromEnvironment(Evaluator delegate, Map<String, String> env, String session) {
         try {
-            return new MagicEvaluator(delegate, SandboxChoice.fromEnv(env));
+            MagicEvaluator ev = new MagicEvaluator(delegate, new MagicSession(SandboxChoice.fromEnv(env), LocalSettings.fromEnv(env, session)));
+            ev.session.adoptInBackground();
+            return ev;
         } catch (IllegalArgumentException e) {
-            String problem = e.getMessage() + "; fix it and restart, or choose with %sandbox local|connect URL|e2b";
+            String problem = e.getMessage() + "; fix it and restart, or choose with %sandbox local|connect URL|e2b|hopx";
             System.getLogger("jbox.sandbox").log(System.Logger.Level.WARNING, problem);
             return new MagicEvaluator(delegate, () -> {
                 throw MagicException.failed(problem);
@@ -75,6 +93,7 @@ public final class MagicEvaluator implements Evaluator {
         this.delegate = delegate;
         this.session = session;
         this.splitter = new CellSplitter(this::javaComplete);
+        session.java(delegate);
         SessionApi.bind(session);
     }
 
@@ -82,10 +101,30 @@ public final class MagicEvaluator implements Evaluator {
         return session;
     }
 
+    /**
+     * Puts the libraries of {@code JBOX_MAVEN} (coordinates separated by commas or blanks) on the class path
+     * before the first cell runs. A failure does not stop the kernel: nothing of it is added, it is logged, and
+     * the first cell shows it as one line on stderr.
+     */
+    public void addStartupLibraries(String coordinates) {
+        if (coordinates == null || coordinates.isBlank()) return;
+        System.Logger log = System.getLogger("jbox.libraries");
+        try {
+            List<Requested> requested = Coordinates.parseList(coordinates).stream().map(Requested::of).toList();
+            Libraries.Plan plan = session.libraries().plan(requested, "JBOX_MAVEN", new TransferProgress());
+            log.log(System.Logger.Level.INFO, "JBOX_MAVEN: " + session.libraries().apply(plan).replace('\n', ';'));
+            startupPlan = plan;
+        } catch (IllegalArgumentException | ResolutionException e) {
+            startupNotice = "jbox: JBOX_MAVEN: " + e.getMessage() + " (nothing of JBOX_MAVEN was added)";
+            log.log(System.Logger.Level.WARNING, startupNotice);
+        }
+    }
+
     @Override
     public EvalResult evaluate(String code, CellOutput output) {
         session.enter(output);
         try {
+            firstCellOfSession(output);
             if (!CellSplitter.mayHoldMagic(code)) return delegate.evaluate(code, output);
             List<CellPart> parts = splitter.split(code);
             if (parts.size() == 1 && parts.get(0) instanceof CellPart.Java) return delegate.evaluate(code, output);
@@ -114,6 +153,19 @@ public final class MagicEvaluator implements Evaluator {
         } finally {
             output.flush();
             session.leave(output);
+        }
+    }
+
+    private void firstCellOfSession(CellOutput output) {
+        String notice = startupNotice;
+        if (notice != null) {
+            startupNotice = null;
+            output.stream("stderr", notice + "\n");
+        }
+        Libraries.Plan plan = startupPlan;
+        if (plan != null) {
+            startupPlan = null;
+            LibraryAdd.setUp(session, output, plan);
         }
     }
 

@@ -39,8 +39,12 @@ final class MagicRegistry {
         r.add(new Spec("logs", false, false, LogsMagic::new));
         r.add(new Spec("wait", false, false, WaitMagic::new));
         r.add(new Spec("stdin", false, false, StdinMagic::new));
+        r.add(new Spec("adopt", false, false, AdoptMagic::new));
         r.add(new Spec("env", false, false, EnvMagic::new));
         r.add(new Spec("sandbox", false, false, SandboxMagic::new));
+        r.add(new Spec("maven", true, false, MavenMagic::new));
+        r.add(new Spec("classpath", false, false, ClasspathMagic::new));
+        r.add(new Spec("repo", false, false, RepoMagic::new));
         r.add(new Spec("config", false, false, ConfigMagic::new));
         r.add(new Spec("lsmagic", false, false, LsmagicMagic::new));
         r.add(new Spec("help", false, false, HelpMagic::new));
@@ -96,7 +100,7 @@ final class MagicRegistry {
         Spec spec = specs.get(name);
         if (spec == null) throw MagicException.usage("unknown magic %" + name + suggestion(name));
         String usage = commandLine(spec, spec.factory().get()).getUsageMessage(CommandLine.Help.Ansi.OFF);
-        return spec.cellForm() ? usage + "Also as a cell magic: %%" + name + " [OPTIONS] on the first line, the cell body is the script.\n" : usage;
+        return spec.cellForm() ? usage + "Also as a cell magic: %%" + name + " [OPTIONS] on the first line, the cell body is its input.\n" : usage;
     }
 
     /** The first line of a magic's description. */

@@ -1,11 +1,17 @@
 package dev.jbox.kernel.magic;
 
 import dev.jbox.client.CommandHandle;
+import dev.jbox.client.CrashPolicy;
+import dev.jbox.client.LocalOptions;
 import dev.jbox.client.ProcessInfo;
 import dev.jbox.client.RunOptions;
 import dev.jbox.client.Sandbox;
+import dev.jbox.client.local.LocalSandbox;
 import dev.jbox.client.remote.E2bOptions;
+import dev.jbox.client.remote.hopx.HopxOptions;
+import dev.jbox.kernel.deps.Libraries;
 import dev.jbox.kernel.display.CellOutput;
+import dev.jbox.kernel.eval.Evaluator;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +23,9 @@ import java.util.function.Supplier;
 
 /**
  * The state magics share within one kernel session: the sandbox (created on first use), the environment for
- * new commands, settings, the cell executing now, the {@code %bg} jobs with their pumps, and the interrupt
- * flag of the foreground magic ({@code %sh}, {@code %wait}, {@code %logs --follow}).
+ * new commands, settings, the cell executing now, the {@code %bg} jobs with their pumps, the interrupt
+ * flag of the foreground magic ({@code %sh}, {@code %wait}, {@code %logs --follow}, {@code %maven}), and the
+ * libraries added with {@code %maven}/{@code %classpath}/{@code %repo}.
  */
 public final class MagicSession implements AutoCloseable {
 
@@ -29,6 +36,7 @@ public final class MagicSession implements AutoCloseable {
 
     private final Supplier<Sandbox> sandboxFactory; // used until a SandboxChoice is made
     private volatile SandboxChoice choice; // null when a test gave a plain factory: treated like local
+    private volatile LocalOptions local = LocalOptions.defaults(); // how a local sandbox is opened
     private volatile Sandbox sandbox;
     private final Map<String, String> env = Collections.synchronizedMap(new LinkedHashMap<>());
     private volatile long rateLimit;
@@ -38,14 +46,23 @@ public final class MagicSession implements AutoCloseable {
     private final Ticker ticker = new Ticker();
     private final MagicRegistry registry = MagicRegistry.standard();
     private volatile Supplier<E2bOptions> e2bDefaults = E2bOptions::fromEnv;
+    private volatile Supplier<HopxOptions> hopxDefaults = HopxOptions::fromEnv;
     private volatile boolean foregroundActive;
     private volatile boolean interruptRequested;
     private volatile boolean closed;
+    private volatile Evaluator java; // the Java evaluator the magics wrap: libraries go onto its class path
+    private Libraries libraries; // created on the first library magic: the resolver loads then, not at startup
 
     /** A session whose sandbox comes from {@code choice}, opened on first use. */
     public MagicSession(SandboxChoice choice) {
+        this(choice, LocalOptions.defaults());
+    }
+
+    /** Same, with {@code local} for a local sandbox (its session key, crash policy and retention). */
+    public MagicSession(SandboxChoice choice, LocalOptions local) {
         this((Supplier<Sandbox>) null);
         this.choice = choice;
+        this.local = local;
     }
 
     public MagicSession(Supplier<Sandbox> sandboxFactory) {
@@ -68,13 +85,67 @@ public final class MagicSession implements AutoCloseable {
         if (s != null) return s;
         synchronized (this) {
             if (closed) throw new IllegalStateException("the session is closed");
-            if (sandbox == null) sandbox = choice != null ? choice.open(this::notice) : sandboxFactory.get();
+            if (sandbox == null) sandbox = choice != null ? choice.open(this::notice, local) : sandboxFactory.get();
             return sandbox;
         }
     }
 
+    /**
+     * Opens the sandbox now on a thread of its own when it is local and a dead kernel of this session left
+     * processes behind, so that they are adopted (watched, under this kernel's crash policy) before any magic asks,
+     * without delaying the first request.
+     */
+    void adoptInBackground() {
+        SandboxChoice c = choice;
+        if (c == null || c.kind() != SandboxChoice.Kind.LOCAL || !LocalSandbox.leftBehind(local)) return;
+        Thread t = new Thread(() -> {
+            try {
+                sandbox();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "adopting the processes of the previous kernel failed: " + e.getMessage());
+            }
+        }, "jbox-adopt");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The local sandbox, if that is the session's sandbox and it is open. */
+    Optional<LocalSandbox> localSandbox() {
+        return sandbox instanceof LocalSandbox l ? Optional.of(l) : Optional.empty();
+    }
+
+    /** The state root of local sandboxes (where orphans are found). */
+    java.nio.file.Path stateRoot() {
+        return LocalSandbox.stateRoot(local);
+    }
+
+    CrashPolicy crashPolicy() {
+        return local.onCrash();
+    }
+
+    /** From now on, for the open local sandbox and any opened later. */
+    void crashPolicy(CrashPolicy policy) {
+        local = local.onCrash(policy);
+        localSandbox().ifPresent(l -> l.crashPolicy(policy));
+    }
+
     boolean sandboxStarted() {
         return sandbox != null;
+    }
+
+    /** The Java evaluator that runs the cells' code (set by {@link MagicEvaluator}). */
+    void java(Evaluator evaluator) {
+        this.java = evaluator;
+    }
+
+    Evaluator java() {
+        return java;
+    }
+
+    /** The session's libraries, created on first use; the settings file comes from the kernel's environment. */
+    synchronized Libraries libraries() {
+        if (libraries == null) libraries = new Libraries(entries -> java.addToClassPath(entries), System.getenv());
+        return libraries;
     }
 
     /** What {@code %sandbox e2b} starts from before its options: the provider settings of the environment. */
@@ -85,6 +156,16 @@ public final class MagicSession implements AutoCloseable {
     /** Replaces {@link #e2bDefaults()} (a contract test points them at a local stand-in for the provider's API). */
     void e2bDefaults(Supplier<E2bOptions> defaults) {
         this.e2bDefaults = defaults;
+    }
+
+    /** What {@code %sandbox hopx} starts from before its options: the HopX settings of the environment. */
+    HopxOptions hopxDefaults() {
+        return hopxDefaults.get();
+    }
+
+    /** Replaces {@link #hopxDefaults()} (a contract test points them at a local stand-in for HopX's control API). */
+    void hopxDefaults(Supplier<HopxOptions> defaults) {
+        this.hopxDefaults = defaults;
     }
 
     /** How the session's sandbox was chosen, or null if it was given as a plain factory. */
@@ -252,6 +333,11 @@ public final class MagicSession implements AutoCloseable {
                 + " (after a restart, %ps finds it)");
         jobs.clear();
         ticker.close();
+        Libraries l;
+        synchronized (this) {
+            l = libraries;
+        }
+        if (l != null) l.close();
     }
 
     /**

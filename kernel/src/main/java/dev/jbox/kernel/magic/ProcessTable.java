@@ -22,10 +22,50 @@ final class ProcessTable {
     private ProcessTable() {
     }
 
+    /** The session's processes; an {@code adopted from} column when some were adopted from a kernel that died. */
     static MimeBundle render(List<ProcessInfo> processes, Instant now) {
+        boolean adopted = processes.stream().anyMatch(p -> p.adoptedFrom() != null);
+        List<String> header = new ArrayList<>(HEADER);
+        if (adopted) header.add("adopted from");
         List<List<String>> rows = new ArrayList<>();
-        for (ProcessInfo p : processes) rows.add(row(p, now));
-        return MimeBundle.text(plain(rows)).with("text/html", html(rows));
+        for (ProcessInfo p : processes) {
+            List<String> r = new ArrayList<>(row(p, now));
+            if (adopted) r.add(p.adoptedFrom() == null ? "" : instance(p.adoptedFrom()));
+            rows.add(r);
+        }
+        return MimeBundle.text(plain(header, rows, "no processes")).with("text/html", html(header, rows, "no processes"));
+    }
+
+    /**
+     * Processes that dead sandboxes left and nobody adopted ({@code %ps --orphans}): the first column is what
+     * {@code %adopt} and {@code %kill} take, {@code INSTANCE/ID}; {@code session} is the dead sandbox's session.
+     */
+    static MimeBundle renderOrphans(List<ProcessInfo> orphans, Instant now) {
+        return renderBySandbox(orphans, now, "orphan", "no orphans: every process of a dead kernel was adopted or has ended");
+    }
+
+    /** Processes of many sandboxes: {@code INSTANCE/ID} in a first column named {@code refHeader}, then the session. */
+    static MimeBundle renderBySandbox(List<ProcessInfo> orphans, Instant now, String refHeader, String none) {
+        List<String> header = new ArrayList<>(List.of(refHeader, "session"));
+        header.addAll(HEADER.subList(1, HEADER.size()));
+        List<List<String>> rows = new ArrayList<>();
+        for (ProcessInfo p : orphans) {
+            List<String> r = new ArrayList<>(List.of(instance(p.adoptedFrom()) + "/" + p.id(), session(p.adoptedFrom())));
+            r.addAll(row(p, now).subList(1, HEADER.size()));
+            rows.add(r);
+        }
+        return MimeBundle.text(plain(header, rows, none)).with("text/html", html(header, rows, none));
+    }
+
+    /** {@code INSTANCE} of {@code SESSION/INSTANCE}. */
+    static String instance(String sessionName) {
+        return sessionName.substring(sessionName.lastIndexOf('/') + 1);
+    }
+
+    /** {@code SESSION} of {@code SESSION/INSTANCE}. */
+    static String session(String sessionName) {
+        int slash = sessionName.lastIndexOf('/');
+        return slash < 0 ? "" : sessionName.substring(0, slash);
     }
 
     /** One map per process, for {@code %ps --json}. */
@@ -61,21 +101,21 @@ final class ProcessTable {
     private static List<String> row(ProcessInfo p, Instant now) {
         Instant end = p.endedAt() != null ? p.endedAt() : now;
         return List.of(p.id(), p.name() == null ? "" : p.name(), String.valueOf(p.pid()),
-                p.state().name().toLowerCase(Locale.ROOT), p.exitCode() == null ? "" : String.valueOf(p.exitCode()),
+                p.backendState() != null ? p.backendState() : p.state().name().toLowerCase(Locale.ROOT), p.exitCode() == null ? "" : String.valueOf(p.exitCode()),
                 p.startedAt() == null ? "" : CLOCK.format(p.startedAt()),
                 p.startedAt() == null ? "" : Durations.format(Duration.between(p.startedAt(), end)),
                 ByteSizes.format(p.stdoutBytes()), ByteSizes.format(p.stderrBytes()), shorten(p.command(), 60));
     }
 
-    private static String plain(List<List<String>> rows) {
-        if (rows.isEmpty()) return "no processes";
-        int[] w = new int[HEADER.size()];
+    private static String plain(List<String> header, List<List<String>> rows, String none) {
+        if (rows.isEmpty()) return none;
+        int[] w = new int[header.size()];
         for (int c = 0; c < w.length; c++) {
-            w[c] = HEADER.get(c).length();
+            w[c] = header.get(c).length();
             for (List<String> r : rows) w[c] = Math.max(w[c], r.get(c).length());
         }
         StringBuilder b = new StringBuilder();
-        line(b, HEADER, w);
+        line(b, header, w);
         for (List<String> r : rows) line(b, r, w);
         return b.toString().stripTrailing();
     }
@@ -89,15 +129,16 @@ final class ProcessTable {
         b.append('\n');
     }
 
-    private static String html(List<List<String>> rows) {
-        if (rows.isEmpty()) return "<p><i>no processes</i></p>";
+    private static String html(List<String> header, List<List<String>> rows, String none) {
+        if (rows.isEmpty()) return "<p><i>" + Html.escape(none) + "</i></p>";
+        int command = header.indexOf("command");
         StringBuilder b = new StringBuilder("<table><thead><tr>");
-        for (String h : HEADER) b.append("<th>").append(h).append("</th>");
+        for (String h : header) b.append("<th>").append(h).append("</th>");
         b.append("</tr></thead><tbody>");
         for (List<String> r : rows) {
             b.append("<tr>");
             for (int c = 0; c < r.size(); c++) {
-                boolean code = c == r.size() - 1;
+                boolean code = c == command;
                 b.append("<td>").append(code ? "<code>" : "").append(Html.escape(r.get(c))).append(code ? "</code>" : "").append("</td>");
             }
             b.append("</tr>");

@@ -15,15 +15,16 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "%sandbox", sortOptions = false,
         description = {"Shows the session's sandbox, or switches it: to this machine, to a jbox agent (or any envd),",
-                "or to a new E2B-compatible cloud sandbox (E2B, Novita).",
+                "to a new E2B-compatible cloud sandbox (E2B, Novita), or to a HopX sandbox.",
                 "Switching away from a local sandbox kills its processes (add --force while some run);",
                 "an agent keeps them, also across kernel restarts: %ps, %logs and %wait find them again.",
-                "At startup the kernel reads JBOX_SANDBOX (local, an agent URL, e2b, or e2b:ID) and JBOX_SANDBOX_TOKEN(_FILE).",
+                "At startup the kernel reads JBOX_SANDBOX (local, an agent URL, e2b, e2b:ID, hopx or hopx:ID) and JBOX_SANDBOX_TOKEN(_FILE).",
                 "Example: %%sandbox connect http://127.0.0.1:49983 --token-file ~/.jbox-token",
-                "         %%sandbox e2b --template base --timeout 30m --keep    %%sandbox e2b --id i7x2k9q    %%sandbox local"})
+                "         %%sandbox e2b --template base --timeout 30m --keep    %%sandbox e2b --id i7x2k9q    %%sandbox local",
+                "         %%sandbox hopx --template code-interpreter --timeout 1h    %%sandbox hopx --id 1761048129dsaqav4n"})
 final class SandboxMagic extends MagicBase implements MagicCommand {
 
-    @Parameters(paramLabel = "WHERE", arity = "0..2", description = "local | connect URL | e2b (nothing: show the current one).")
+    @Parameters(paramLabel = "WHERE", arity = "0..2", description = "local | connect URL | e2b | hopx (nothing: show the current one).")
     List<String> where = new ArrayList<>();
 
     @Option(names = "--token", paramLabel = "T", description = "connect: the agent's access token (prefer --token-file: a cell's text is kept in history).")
@@ -32,19 +33,22 @@ final class SandboxMagic extends MagicBase implements MagicCommand {
     @Option(names = "--token-file", paramLabel = "F", description = "connect: read the token from this file.")
     String tokenFile;
 
-    @Option(names = "--template", paramLabel = "T", description = "e2b: the template to start (default base).")
+    @Option(names = "--template", paramLabel = "T", description = "e2b, hopx: the template to start (default base; hopx: code-interpreter).")
     String template;
+
+    @Option(names = "--base-url", paramLabel = "U", description = "hopx: the control API (default HOPX_BASE_URL or https://api.hopx.dev).")
+    String baseUrl;
 
     @Option(names = "--domain", paramLabel = "D", description = "e2b: the provider's domain (default E2B_DOMAIN or e2b.app; Novita: sandbox.novita.ai).")
     String domain;
 
-    @Option(names = "--timeout", paramLabel = "DUR", description = "e2b: the provider ends the sandbox after this long (default 5m).")
+    @Option(names = "--timeout", paramLabel = "DUR", description = "e2b, hopx: the provider ends the sandbox after this long (default 5m; hopx: 1h).")
     String timeout;
 
-    @Option(names = "--keep", description = "e2b: leave the cloud sandbox running when the session ends or switches.")
+    @Option(names = "--keep", description = "e2b, hopx: leave the cloud sandbox running when the session ends or switches.")
     boolean keep;
 
-    @Option(names = "--id", paramLabel = "ID", description = "e2b: connect to this running cloud sandbox instead of creating one (it is left running).")
+    @Option(names = "--id", paramLabel = "ID", description = "e2b, hopx: connect to this running cloud sandbox instead of creating one (it is left running).")
     String id;
 
     @Option(names = "--force", description = "Switch even though processes of a local sandbox still run (they are killed).")
@@ -53,8 +57,9 @@ final class SandboxMagic extends MagicBase implements MagicCommand {
     @Override
     public EvalResult run(MagicContext ctx) {
         if (where.isEmpty()) {
-            if (token != null || tokenFile != null || template != null || domain != null || timeout != null || keep || force || id != null) {
-                throw MagicException.usage("%sandbox: options need a target: local, connect URL or e2b; see %sandbox --help");
+            if (token != null || tokenFile != null || template != null || domain != null || baseUrl != null || timeout != null || keep
+                    || force || id != null) {
+                throw MagicException.usage("%sandbox: options need a target: local, connect URL, e2b or hopx; see %sandbox --help");
             }
             return EvalResult.ok(MimeBundle.text(show(ctx.session())));
         }
@@ -69,16 +74,17 @@ final class SandboxMagic extends MagicBase implements MagicCommand {
     private SandboxChoice choice(MagicSession session) {
         String kind = where.get(0);
         boolean connectOptions = token != null || tokenFile != null;
-        boolean e2bOptions = template != null || domain != null || timeout != null || keep || id != null;
+        boolean cloudOptions = template != null || domain != null || baseUrl != null || timeout != null || keep || id != null;
         switch (kind) {
             case "local" -> {
                 refuse(where.size() > 1, "%sandbox local takes no URL");
-                refuse(connectOptions || e2bOptions, "%sandbox local takes no --token, --token-file, --template, --domain, --timeout, --keep or --id");
+                refuse(connectOptions || cloudOptions,
+                        "%sandbox local takes no --token, --token-file, --template, --domain, --base-url, --timeout, --keep or --id");
                 return SandboxChoice.local();
             }
             case "connect" -> {
                 refuse(where.size() < 2, "%sandbox connect needs the agent's URL, e.g. %sandbox connect http://127.0.0.1:49983 --token-file F");
-                refuse(e2bOptions, "--template, --domain, --timeout, --keep and --id are for %sandbox e2b");
+                refuse(cloudOptions, "--template, --domain, --base-url, --timeout, --keep and --id are for %sandbox e2b and hopx");
                 refuse(token != null && tokenFile != null, "give --token or --token-file, not both");
                 try {
                     String t = SandboxChoice.token(token, tokenFile, "--token-file");
@@ -94,18 +100,29 @@ final class SandboxMagic extends MagicBase implements MagicCommand {
             case "e2b" -> {
                 refuse(where.size() > 1, "%sandbox e2b takes no URL (the provider's API creates the sandbox; see --domain)");
                 refuse(connectOptions, "--token and --token-file are for %sandbox connect (e2b uses E2B_API_KEY)");
-                Duration d = null;
-                if (timeout != null) {
-                    try {
-                        d = Durations.parse(timeout);
-                    } catch (IllegalArgumentException e) {
-                        throw MagicException.usage("%sandbox e2b: --timeout: " + e.getMessage());
-                    }
-                }
+                refuse(baseUrl != null, "--base-url is for %sandbox hopx (e2b: --domain)");
+                Duration d = duration("e2b");
                 refuse(id != null && (template != null || keep), "--id connects to a running sandbox: --template and --keep are for a new one");
                 return SandboxChoice.e2b(SandboxChoice.e2bOptions(session.e2bDefaults(), template, domain, d, keep, id));
             }
-            default -> throw MagicException.usage("%sandbox: unknown target '" + kind + "': use local, connect URL or e2b");
+            case "hopx" -> {
+                refuse(where.size() > 1, "%sandbox hopx takes no URL (HopX's control API creates the sandbox; see --base-url)");
+                refuse(connectOptions, "--token and --token-file are for %sandbox connect (hopx uses HOPX_API_KEY)");
+                refuse(domain != null, "--domain is for %sandbox e2b (hopx: --base-url)");
+                Duration d = duration("hopx");
+                refuse(id != null && (template != null || keep), "--id connects to a running sandbox: --template and --keep are for a new one");
+                return SandboxChoice.hopx(SandboxChoice.hopxOptions(session.hopxDefaults(), template, baseUrl, d, keep, id));
+            }
+            default -> throw MagicException.usage("%sandbox: unknown target '" + kind + "': use local, connect URL, e2b or hopx");
+        }
+    }
+
+    private Duration duration(String target) {
+        if (timeout == null) return null;
+        try {
+            return Durations.parse(timeout);
+        } catch (IllegalArgumentException e) {
+            throw MagicException.usage("%sandbox " + target + ": --timeout: " + e.getMessage());
         }
     }
 

@@ -189,4 +189,32 @@ class DisplayTest {
     private static List<String> sortedKeys(MimeBundle b) {
         return b.data().keySet().stream().sorted().toList();
     }
+
+    @Test
+    void aRenderedImageShowsAsPngAsAValueAndThroughDisplay() {
+        String make = "var pic = new java.awt.image.BufferedImage(30, 20, java.awt.image.BufferedImage.TYPE_INT_ARGB);\n";
+        MimeBundle value = run(make + "pic", new RecordingCellOutput()).value();
+        byte[] png = java.util.Base64.getDecoder().decode((String) value.data().get("image/png"));
+        assertEquals("image/png", Images.sniff(png));
+        assertEquals(30, java.nio.ByteBuffer.wrap(png, 16, 8).getInt(), "width in the PNG header");
+        assertEquals(20, java.nio.ByteBuffer.wrap(png, 20, 4).getInt(), "height in the PNG header");
+        assertTrue(((String) value.data().get("text/plain")).startsWith("<image/png, 30x20, "), value.data().toString());
+        RecordingCellOutput out = new RecordingCellOutput();
+        run("display(pic);", out);
+        assertTrue(out.events().get(0).bundle().data().containsKey("image/png"));
+    }
+
+    @Test
+    void renderWithShowsARegisteredTypeAsWhatItsFunctionMakes() {
+        run("class Gauge { int level = 3; }\n"
+                + "renderWith(Gauge.class, g -> html(\"<meter value='\" + g.level + \"'/>\"));", new RecordingCellOutput());
+        MimeBundle b = run("new Gauge()", new RecordingCellOutput()).value();
+        assertEquals("<meter value='3'/>", b.data().get("text/html"));
+        run("renderWith(Gauge.class, g -> new java.awt.image.BufferedImage(2, 2, java.awt.image.BufferedImage.TYPE_INT_RGB));",
+                new RecordingCellOutput());
+        assertTrue(run("new Gauge()", new RecordingCellOutput()).value().data().containsKey("image/png"), "the latest registration wins");
+        run("renderWith(Gauge.class, g -> { throw new IllegalStateException(\"no fonts\"); });", new RecordingCellOutput());
+        String text = (String) run("new Gauge()", new RecordingCellOutput()).value().data().get("text/plain");
+        assertTrue(text.contains("the renderer registered for") && text.contains("no fonts"), text);
+    }
 }

@@ -96,7 +96,7 @@ class MagicEvaluatorTest {
         assertEquals(List.of("%wait"), names.matches());
         assertEquals(11, names.cursorStart());
         Completion cell = ev.complete("%%", 2);
-        assertEquals(List.of("%%bg", "%%sh"), cell.matches());
+        assertEquals(List.of("%%bg", "%%sh", "%%maven"), cell.matches());
         Completion opts = ev.complete("%bg --ti", 8);
         assertEquals(List.of("--timeout"), opts.matches());
         assertEquals(4, opts.cursorStart());

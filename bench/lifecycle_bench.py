@@ -1,0 +1,241 @@
+#!/usr/bin/python3
+"""Queue and lifecycle behaviour, jbox (JDK 17 and 25) vs ipykernel, in one run, through jupyter_client.
+
+  /usr/bin/python3 bench/lifecycle_bench.py [--jar kernel/target/jbox.jar] [--rounds 200] [--interrupts 20]
+                                            [--deaths 5] [--only followup,interrupt,death]
+
+followup   --rounds rounds of "a cell that fails, then a new cell `N + 1` sent the moment the failed cell's
+           execute_reply arrives": how many follow-up cells (and failing cells) were answered `aborted`.
+           Then the same with an interrupted busy loop instead of an exception (--interrupts rounds).
+interrupt  --interrupts times: a busy loop, interrupt_request on control, a new cell sent the moment the
+           interrupt_reply arrives. Interrupt -> execute_reply (error) time, whether the cell's `error`
+           reached IOPub before the interrupt request's own `idle`, and how many of the next cells were aborted.
+death      --deaths times: a frontend process starts the kernel (jupyter_client sets JPY_PARENT_PID), runs a
+           cell, and is SIGKILLed; time from the kill to the kernel process being gone.
+
+The same harness drives every kernel; only the cell texts differ. jbox is installed into a temp dir as
+`jbox install` does it; ipykernel is the python3 kernelspec of Debian's python3-ipykernel (interrupt_mode
+signal, so its interrupt is SIGINT; jbox's is a message on control).
+"""
+import argparse
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+
+from jupyter_client.manager import KernelManager
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+JDK25 = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"
+
+CELLS = {
+    "jbox": {"fail": 'throw new RuntimeException("round {n}");', "next": "{n} + 1", "loop": "while (true) { }"},
+    "ipykernel": {"fail": 'raise RuntimeError("round {n}")', "next": "{n} + 1", "loop": "while True: pass"},
+}
+
+
+def start(name):
+    km = KernelManager(kernel_name=name)
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=60)
+    return km, kc
+
+
+def stop(km, kc):
+    kc.stop_channels()
+    km.shutdown_kernel(now=False)
+
+
+def reply_to(kc, msg_id, timeout=60):
+    while True:
+        m = kc.get_shell_msg(timeout=timeout)
+        if m["parent_header"].get("msg_id") == msg_id:
+            return m
+
+
+def iopub_until(kc, pred, timeout=60):
+    """IOPub messages up to and including the first for which pred is true."""
+    seen, deadline = [], time.time() + timeout
+    while True:
+        m = kc.get_iopub_msg(timeout=max(0.1, deadline - time.time()))
+        seen.append(m)
+        if pred(m):
+            return seen
+
+
+def is_idle_of(msg_id):
+    return lambda m: (m["msg_type"] == "status" and m["content"]["execution_state"] == "idle"
+                      and m["parent_header"].get("msg_id") == msg_id)
+
+
+def is_busy_of(msg_id):
+    return lambda m: (m["msg_type"] == "status" and m["content"]["execution_state"] == "busy"
+                      and m["parent_header"].get("msg_id") == msg_id)
+
+
+def send_interrupt(km, kc):
+    """jbox: interrupt_request on control (its msg_id); ipykernel: its kernelspec's way (SIGINT)."""
+    if km.kernel_spec.interrupt_mode == "message":
+        msg = kc.session.msg("interrupt_request", {})
+        kc.control_channel.send(msg)
+        return msg["header"]["msg_id"]
+    km.interrupt_kernel()
+    return None
+
+
+def start_loop(kc, cells):
+    msg_id = kc.execute(cells["loop"], store_history=False)
+    iopub_until(kc, is_busy_of(msg_id))
+    time.sleep(0.1)  # the loop runs
+    return msg_id
+
+
+def followup(km, kc, cells, rounds, interrupt):
+    """Rounds of failing cell -> next cell at once; returns (aborted follow-ups, aborted failing cells)."""
+    aborted_next = aborted_failing = 0
+    for n in range(rounds):
+        if interrupt:
+            failing = start_loop(kc, cells)
+            send_interrupt(km, kc)
+        else:
+            failing = kc.execute(cells["fail"].format(n=n))
+        status = reply_to(kc, failing)["content"]["status"]
+        nxt = kc.execute(cells["next"].format(n=n))
+        aborted_failing += status == "aborted"
+        aborted_next += reply_to(kc, nxt)["content"]["status"] == "aborted"
+        iopub_until(kc, is_idle_of(nxt))
+    return aborted_next, aborted_failing
+
+
+def interrupt_ordering(km, kc, cells, rounds):
+    """Returns (interrupt->error reply seconds, rounds whose error came before the interrupt's idle or None,
+    aborted next cells)."""
+    times, error_first, aborted = [], 0, 0
+    for _ in range(rounds):
+        cell = start_loop(kc, cells)
+        t0 = time.perf_counter()
+        intr = send_interrupt(km, kc)
+        reply = reply_to(kc, cell)
+        times.append(time.perf_counter() - t0)
+        if intr is not None:
+            reply_to_control = None
+            while reply_to_control is None:
+                m = kc.get_control_msg(timeout=60)
+                if m["parent_header"].get("msg_id") == intr:
+                    reply_to_control = m
+            nxt = kc.execute("1")
+            seen = iopub_until(kc, is_idle_of(intr))
+            errors = [m for m in seen if m["msg_type"] == "error" and m["parent_header"].get("msg_id") == cell]
+            error_first += bool(errors)
+        else:
+            nxt = kc.execute("1")
+        aborted += reply_to(kc, nxt)["content"]["status"] == "aborted"
+        iopub_until(kc, is_idle_of(nxt))
+        assert reply["content"]["status"] in ("error", "aborted"), reply["content"]
+    return times, (error_first if km.kernel_spec.interrupt_mode == "message" else None), aborted
+
+
+FRONTEND = textwrap.dedent("""
+    import sys, time
+    from jupyter_client.manager import KernelManager
+    km = KernelManager(kernel_name=sys.argv[1])
+    km.start_kernel()
+    kc = km.client(); kc.start_channels(); kc.wait_for_ready(timeout=60)
+    kc.execute_interactive(sys.argv[2], timeout=60, output_hook=lambda msg: None)
+    print("kernel pid", km.provisioner.pid, flush=True)
+    time.sleep(3600)
+""")
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def frontend_death(name, cell, rounds):
+    """Seconds from SIGKILL of the frontend to the kernel process being gone (None: still there after 30 s)."""
+    out = []
+    for _ in range(rounds):
+        fe = subprocess.Popen([sys.executable, "-c", FRONTEND, name, cell], stdout=subprocess.PIPE, text=True)
+        pid = int(fe.stdout.readline().split()[-1])
+        time.sleep(0.5)
+        t0 = time.perf_counter()
+        fe.kill()
+        fe.wait()
+        while alive(pid) and time.perf_counter() - t0 < 30:
+            time.sleep(0.01)
+        if alive(pid):
+            out.append(None)
+            os.kill(pid, signal.SIGKILL)
+        else:
+            out.append(time.perf_counter() - t0)
+    return out
+
+
+def fmt(values):
+    vals = [v for v in values if v is not None]
+    if not vals:
+        return "never"
+    return f"p50 {statistics.median(vals) * 1000:.0f} ms, max {max(vals) * 1000:.0f} ms" + \
+        (f", {len(values) - len(vals)} never" if len(vals) < len(values) else "")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--jar", default=os.path.join(ROOT, "kernel", "target", "jbox.jar"))
+    ap.add_argument("--rounds", type=int, default=200)
+    ap.add_argument("--interrupts", type=int, default=20)
+    ap.add_argument("--deaths", type=int, default=5)
+    ap.add_argument("--only", default="followup,interrupt,death")
+    a = ap.parse_args()
+    parts = a.only.split(",")
+
+    tmp = tempfile.mkdtemp(prefix="jbox-lifecycle-bench-")
+    try:
+        for name, java in (("jbox-bench-17", None), ("jbox-bench-25", JDK25)):
+            cmd = ["java", "-cp", a.jar, "dev.jbox.kernel.install.InstallMain", "install", "--prefix", tmp, "--name", name]
+            subprocess.run(cmd + (["--java", java] if java else []), check=True, stdout=subprocess.DEVNULL)
+        os.environ["JUPYTER_PATH"] = os.path.join(tmp, "share", "jupyter")
+        os.environ.setdefault("JBOX_LOG", "warning")
+        os.environ.setdefault("JBOX_HISTORY", "off")
+        os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+        kernels = [("jbox JDK 17", "jbox-bench-17", "jbox"), ("jbox JDK 25", "jbox-bench-25", "jbox"),
+                   ("ipykernel", "python3", "ipykernel")]
+        for label, name, lang in kernels:
+            cells = CELLS[lang]
+            if "followup" in parts or "interrupt" in parts:
+                km, kc = start(name)
+                try:
+                    if "followup" in parts:
+                        nxt, failing = followup(km, kc, cells, a.rounds, interrupt=False)
+                        print(f"{label:12} exception, next cell at once: {nxt}/{a.rounds} next cells aborted, "
+                              f"{failing}/{a.rounds} failing cells aborted", flush=True)
+                        nxt, failing = followup(km, kc, cells, a.interrupts, interrupt=True)
+                        print(f"{label:12} interrupt, next cell at once: {nxt}/{a.interrupts} next cells aborted, "
+                              f"{failing}/{a.interrupts} interrupted cells aborted", flush=True)
+                    if "interrupt" in parts:
+                        times, first, aborted = interrupt_ordering(km, kc, cells, a.interrupts)
+                        order = "n/a (signal)" if first is None else f"{first}/{a.interrupts}"
+                        print(f"{label:12} interrupt -> error reply {fmt(times)}; error before interrupt's idle: {order}; "
+                              f"cell sent after interrupt_reply aborted: {aborted}/{a.interrupts}", flush=True)
+                finally:
+                    stop(km, kc)
+            if "death" in parts:
+                cell = "1 + 1"
+                print(f"{label:12} frontend SIGKILL -> kernel gone: {fmt(frontend_death(name, cell, a.deaths))}", flush=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
