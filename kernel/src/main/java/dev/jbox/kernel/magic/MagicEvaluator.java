@@ -1,7 +1,11 @@
 package dev.jbox.kernel.magic;
 
+import dev.jbox.client.CommandHandle;
+import dev.jbox.client.LocalOptions;
+import dev.jbox.client.RunOptions;
 import dev.jbox.client.Sandbox;
 import dev.jbox.client.SandboxException;
+import dev.jbox.client.Subscription;
 import dev.jbox.kernel.deps.Coordinates;
 import dev.jbox.kernel.deps.Libraries;
 import dev.jbox.kernel.deps.Requested;
@@ -14,14 +18,19 @@ import dev.jbox.kernel.eval.Completion;
 import dev.jbox.kernel.eval.EvalResult;
 import dev.jbox.kernel.eval.Evaluator;
 import dev.jbox.kernel.eval.Inspection;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The kernel's evaluator with magics: runs {@code %name}/{@code %%name}/{@code !cmd} itself and passes Java to
@@ -99,6 +108,71 @@ public final class MagicEvaluator implements Evaluator {
 
     MagicSession session() {
         return session;
+    }
+
+    /**
+     * On a background thread, does once what a session's first magic would otherwise do on the user's time: picocli
+     * builds the models of the common magics, a local sandbox opens (its supervisor and state directory), and the
+     * JVM starts a process. Nothing the user sees changes: no process of the sandbox's starts (ids stay p1, p2, ...),
+     * and a remote sandbox is not contacted before a magic needs it.
+     */
+    public void warmUpInBackground() {
+        Thread t = new Thread(() -> {
+            try {
+                for (String name : List.of("bg", "sh", "ps", "wait", "kill", "logs")) {
+                    session.registry().parse(name, "", null, true);
+                }
+                session.registry().parse("bg", "--name jbox-warm-up true", null, false);
+                if (session.isLocal()) {
+                    session.sandbox();
+                }
+                startAProcessElsewhere();
+            } catch (Exception | LinkageError e) {
+                // an optimisation only: the first magic then does this work itself
+            }
+        }, "jbox-magics-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+
+    /** A %bg's path (start, follow, panel) in a throwaway local sandbox of its own, deleted afterwards. */
+    private static void startAProcessElsewhere() throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("jbox-warm-up-");
+        try (Sandbox sandbox = Sandbox.local(LocalOptions.defaults().stateDir(dir).workDir(dir))) {
+            CommandHandle h = sandbox.commands().start("true", RunOptions.background());
+            CellOutput nowhere = new CellOutput() {
+                @Override
+                public void stream(String name, String text) { }
+
+                @Override
+                public void display(MimeBundle bundle, String displayId) { }
+
+                @Override
+                public void updateDisplay(MimeBundle bundle, String displayId) { }
+
+                @Override
+                public void clearOutput(boolean wait) { }
+
+                @Override
+                public String readInput(String prompt, boolean password) {
+                    return "";
+                }
+
+                @Override
+                public void flush() { }
+            };
+            StatusPanel panel = new StatusPanel(h, "jbox-warm-up", nowhere, () -> nowhere);
+            panel.show();
+            Subscription sub = h.subscribe(chunk -> { });
+            h.waitFor(Duration.ofSeconds(10));
+            sub.close();
+            panel.finish();
+        } finally {
+            try (Stream<Path> all = Files.walk(dir)) {
+                all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     /**
