@@ -63,6 +63,11 @@ final class ReplFileManager extends ForwardingJavaFileManager<StandardJavaFileMa
         this.visible = null;
     }
 
+    /** The names of the class files the last compilation wrote. */
+    Collection<String> outputNames() {
+        return List.copyOf(output.keySet());
+    }
+
     /** The class files the last compilation wrote, by binary name. */
     Map<String, byte[]> output() {
         Map<String, byte[]> out = new LinkedHashMap<>();

@@ -6,7 +6,6 @@ import com.sun.source.util.Trees;
 import com.sun.tools.javac.api.JavacTaskImpl;
 import com.sun.tools.javac.api.JavacTaskPool;
 import com.sun.tools.javac.code.ClassFinder;
-import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.ModuleSymbol;
 import com.sun.tools.javac.code.Symbol.PackageSymbol;
 import com.sun.tools.javac.code.Symtab;
@@ -100,7 +99,10 @@ final class SessionCompiler {
                         try {
                             return run((JavacTask) task, diagnostics, inspector);
                         } finally {
-                            forgetReplPackage(context);
+                            List<String> seen = new ArrayList<>(visible);
+                            units.forEach(u -> seen.add(u.className()));
+                            seen.addAll(files.outputNames());
+                            forgetReplPackage(context, seen);
                         }
                     });
                 } catch (IllegalAccessError e) {
@@ -147,21 +149,19 @@ final class SessionCompiler {
 
     /**
      * The reused context must read package REPL afresh next time: it gains classes with every cell, and javac 25
-     * keeps traces of classes compiled from source in it. So its classes leave the context, as JShell does with
-     * its own, and the package is listed again.
+     * keeps traces of classes compiled from source in it. So the REPL classes this task saw or made leave the
+     * context (as JShell does with its own, but without walking every class javac knows, which cost more than the
+     * compilation), and the package is listed again.
      */
-    private static void forgetReplPackage(Context context) {
+    private static void forgetReplPackage(Context context, Collection<String> classNames) {
         Symtab syms = Symtab.instance(context);
+        Names names = Names.instance(context);
         ModuleSymbol module = syms.java_base == syms.noModule ? syms.noModule : syms.unnamedModule;
-        PackageSymbol repl = syms.getPackage(module, Names.instance(context).fromString(ReplFileManager.PACKAGE));
+        for (String name : classNames) {
+            syms.removeClass(module, names.fromString(name));
+        }
+        PackageSymbol repl = syms.getPackage(module, names.fromString(ReplFileManager.PACKAGE));
         if (repl != null) {
-            List<ClassSymbol> stale = new ArrayList<>();
-            for (ClassSymbol c : syms.getAllClasses()) {
-                if (c.packge() == repl) {
-                    stale.add(c);
-                }
-            }
-            stale.forEach(c -> syms.removeClass(module, c.flatName()));
             repl.members_field = null;
             repl.completer = ClassFinder.instance(context).getCompleter();
         }
