@@ -230,7 +230,7 @@ public final class Libraries implements AutoCloseable {
         }
         StringBuilder b = new StringBuilder();
         for (Entry e : entries) {
-            b.append(e.path()).append("  (").append(e.coordinates() != null && e.origin().startsWith("%maven") ? e.coordinates() + ", " : "")
+            b.append(e.path()).append("  (").append(e.coordinates() != null ? e.coordinates() + ", " : "")
                     .append(e.origin()).append(")\n");
         }
         return b.toString().stripTrailing();
