@@ -77,7 +77,11 @@ public final class InstallMain implements Callable<Integer> {
     @Option(names = "--no-cds", description = "do not generate the start-up cache: the AOT cache on JDK 25+, the class-data archive before (slower startup)")
     boolean noCds;
 
-    /** The Add-Exports of jbox.jar's manifest (the evaluator's compile path uses javac's internals), for -cp runs. */
+    /**
+     * The Add-Exports of jbox.jar's manifest (the evaluator's compile path uses javac's internals). kernel.json passes
+     * them on the command line as well: the training run (-cp) needs them, and an AOT cache is only used when the
+     * exports given on the command line are the same as when it was made.
+     */
     static final List<String> JAVAC_EXPORTS = List.of("--add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED",
             "--add-exports=jdk.compiler/com.sun.tools.javac.code=ALL-UNNAMED", "--add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED");
 
@@ -132,6 +136,7 @@ public final class InstallMain implements Callable<Integer> {
         }
         // Serial GC starts fastest and suits one small heap; no TieredStopAtLevel=1: output throughput needs C2.
         List<String> opts = new ArrayList<>(List.of("-XX:+UseSerialGC"));
+        opts.addAll(JAVAC_EXPORTS);
         Path archive = dir.resolve("jbox.jsa");
         Path aotCache = dir.resolve("jbox.aot");
         Files.deleteIfExists(archive);
@@ -189,7 +194,6 @@ public final class InstallMain implements Callable<Integer> {
         if (dump.startsWith("-XX:AOTCacheOutput")) {
             cmd.add("-Xlog:aot=off");
         }
-        cmd.addAll(JAVAC_EXPORTS); // what the jar's manifest gives the kernel, which -cp does not read
         cmd.addAll(List.of("-cp", jar.toString(), "dev.jbox.kernel.Training"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("JBOX_WARMUP", "0");     // nor should its short life be spent warming up

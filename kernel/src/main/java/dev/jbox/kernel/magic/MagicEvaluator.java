@@ -118,22 +118,34 @@ public final class MagicEvaluator implements Evaluator {
      */
     public void warmUpInBackground() {
         Thread t = new Thread(() -> {
-            try {
-                for (String name : List.of("bg", "sh", "ps", "wait", "kill", "logs")) {
-                    session.registry().parse(name, "", null, true);
-                }
-                session.registry().parse("bg", "--name jbox-warm-up true", null, false);
+            // %bg's path first: it is the magic a session starts with; usage texts are not rendered (costly, rare)
+            quietly(() -> session.registry().parse("bg", "--name jbox-warm-up true", null, false));
+            quietly(() -> {
                 if (session.isLocal()) {
                     session.sandbox();
                 }
-                startAProcessElsewhere();
-            } catch (Exception | LinkageError e) {
-                // an optimisation only: the first magic then does this work itself
+            });
+            quietly(MagicEvaluator::startAProcessElsewhere);
+            for (String name : List.of("sh", "ps", "wait", "kill", "logs")) {
+                quietly(() -> session.registry().parse(name, "", null, false)); // builds the model; may fail on no arguments
             }
         }, "jbox-magics-warm-up");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
+    }
+
+    private interface WarmUpStep {
+        void run() throws Exception;
+    }
+
+    /** A warm-up step is an optimisation only: when it fails, the first magic does that work itself. */
+    private static void quietly(WarmUpStep step) {
+        try {
+            step.run();
+        } catch (Exception | LinkageError e) {
+            // nothing lost
+        }
     }
 
     /** A %bg's path (start, follow, panel) in a throwaway local sandbox of its own, deleted afterwards. */
