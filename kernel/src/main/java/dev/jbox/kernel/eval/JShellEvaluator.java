@@ -117,6 +117,8 @@ public final class JShellEvaluator implements Evaluator {
     private final CountDownLatch jshellBuilt = new CountDownLatch(1);
     /** The first cell ended: JShell's start-up, which the first cells do not need, waits for it (or a moment). */
     private final CountDownLatch firstCellDone = new CountDownLatch(1);
+    /** A magic runs (see {@link #runningElsewhere}): JShell's start and the compiler warm-up wait. */
+    private volatile boolean magicRunning;
     /** JShell ran its start-up snippets. */
     private final CountDownLatch jshellReady = new CountDownLatch(1);
     private final List<String> classPath = new ArrayList<>();
@@ -213,6 +215,9 @@ public final class JShellEvaluator implements Evaluator {
         await(directReady);
         try {
             firstCellDone.await(1, TimeUnit.SECONDS);
+            while (magicRunning) {
+                Thread.sleep(20); // no cell can need JShell meanwhile: the shell thread runs the magic
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -938,6 +943,13 @@ public final class JShellEvaluator implements Evaluator {
             lastUse.set(System.nanoTime());
             session.unlock();
         }
+    }
+
+    @Override
+    public void runningElsewhere(boolean running) {
+        magicRunning = running;
+        // the compiler warm-up runs only after QUIET_NANOS without use: a use "in the future" holds it back until the end
+        lastUse.set(System.nanoTime() + (running ? TimeUnit.HOURS.toNanos(1) : 0));
     }
 
     @Override

@@ -27,6 +27,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -122,7 +123,7 @@ public final class MagicEvaluator implements Evaluator {
             quietly(() -> session.registry().parse("bg", "--name jbox-warm-up true", null, false));
             quietly(() -> {
                 if (session.isLocal()) {
-                    session.sandbox();
+                    session.sandbox().commands().list(); // opens it; %bg --name lists first
                 }
             });
             quietly(MagicEvaluator::startAProcessElsewhere);
@@ -152,7 +153,8 @@ public final class MagicEvaluator implements Evaluator {
     private static void startAProcessElsewhere() throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("jbox-warm-up-");
         try (Sandbox sandbox = Sandbox.local(LocalOptions.defaults().stateDir(dir).workDir(dir))) {
-            CommandHandle h = sandbox.commands().start("true", RunOptions.background());
+            sandbox.commands().list();
+            CommandHandle h = sandbox.commands().start("echo jbox-warm-up", RunOptions.background());
             CellOutput nowhere = new CellOutput() {
                 @Override
                 public void stream(String name, String text) { }
@@ -174,9 +176,9 @@ public final class MagicEvaluator implements Evaluator {
                 @Override
                 public void flush() { }
             };
-            StatusPanel panel = new StatusPanel(h, "jbox-warm-up", nowhere, () -> nowhere);
+            StatusPanel panel = new StatusPanel(h, "jbox-warm-up-" + UUID.randomUUID(), nowhere, () -> nowhere); // seeds SecureRandom
             panel.show();
-            Subscription sub = h.subscribe(chunk -> { });
+            Subscription sub = h.subscribe(new OutputPump(h.id(), nowhere, new RateLimiter(() -> 0, System::nanoTime), () -> 0, r -> { }));
             h.waitFor(Duration.ofSeconds(10));
             sub.close();
             panel.finish();
@@ -214,6 +216,17 @@ public final class MagicEvaluator implements Evaluator {
             if (!CellSplitter.mayHoldMagic(code)) return delegate.evaluate(code, output);
             List<CellPart> parts = splitter.split(code);
             if (parts.size() == 1 && parts.get(0) instanceof CellPart.Java) return delegate.evaluate(code, output);
+            return evaluateWithMagics(parts, output);
+        } finally {
+            output.flush();
+            session.leave(output);
+        }
+    }
+
+    /** A cell with magics: the Java evaluator's background work holds back, except while its own steps run. */
+    private EvalResult evaluateWithMagics(List<CellPart> parts, CellOutput output) {
+        delegate.runningElsewhere(true);
+        try {
             List<Object> steps = new ArrayList<>();
             for (CellPart p : parts) {
                 try {
@@ -232,13 +245,21 @@ public final class MagicEvaluator implements Evaluator {
             for (int i = 0; i < steps.size(); i++) {
                 if (i > 0 && last.value() != null) output.display(last.value(), null);
                 Object step = steps.get(i);
-                last = step instanceof CellPart.Java j ? delegate.evaluate(j.code(), output) : run((MagicRegistry.Parsed) step, output);
+                last = step instanceof CellPart.Java j ? evaluateJava(j.code(), output) : run((MagicRegistry.Parsed) step, output);
                 if (last.isError()) return last;
             }
             return last;
         } finally {
-            output.flush();
-            session.leave(output);
+            delegate.runningElsewhere(false);
+        }
+    }
+
+    private EvalResult evaluateJava(String code, CellOutput output) {
+        delegate.runningElsewhere(false);
+        try {
+            return delegate.evaluate(code, output);
+        } finally {
+            delegate.runningElsewhere(true);
         }
     }
 
@@ -355,6 +376,11 @@ public final class MagicEvaluator implements Evaluator {
     @Override
     public void addToClassPath(List<Path> entries) {
         delegate.addToClassPath(entries);
+    }
+
+    @Override
+    public void runningElsewhere(boolean running) {
+        delegate.runningElsewhere(running);
     }
 
     @Override
