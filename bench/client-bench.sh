@@ -5,5 +5,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 mvn -B -q -o -pl client test-compile
-CP="$(mvn -B -q -o -pl client dependency:build-classpath -Dmdep.outputFile=/dev/stdout)" # Jackson: the local sandbox's records
+CPFILE="$(mktemp)"
+mvn -B -q -o -pl client dependency:build-classpath -Dmdep.outputFile="$CPFILE" # Jackson: the local sandbox's records
+CP="$(cat "$CPFILE")"; rm -f "$CPFILE"
 exec java -Xmx64m -cp "client/target/classes:client/target/test-classes:$CP" dev.jbox.client.bench.ClientBench "$@"

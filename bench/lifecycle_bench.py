@@ -7,9 +7,10 @@
 followup   --rounds rounds of "a cell that fails, then a new cell `N + 1` sent the moment the failed cell's
            execute_reply arrives": how many follow-up cells (and failing cells) were answered `aborted`.
            Then the same with an interrupted busy loop instead of an exception (--interrupts rounds).
-interrupt  --interrupts times: a busy loop, interrupt_request on control, a new cell sent the moment the
-           interrupt_reply arrives. Interrupt -> execute_reply (error) time, whether the cell's `error`
-           reached IOPub before the interrupt request's own `idle`, and how many of the next cells were aborted.
+interrupt  --interrupts times: a busy loop, interrupted; a new cell sent the moment the interrupt_reply arrives
+           (message mode; for ipykernel's signal, the moment the cell's reply arrives). Interrupt -> execute_reply
+           (error) time, whether the cell's `error` reached IOPub before the interrupt request's own `idle`,
+           and how many of the next cells were aborted.
 death      --deaths times: a frontend process starts the kernel (jupyter_client sets JPY_PARENT_PID), runs a
            cell, and is SIGKILLed; time from the kill to the kernel process being gone.
 
@@ -18,6 +19,7 @@ The same harness drives every kernel; only the cell texts differ. jbox is instal
 signal, so its interrupt is SIGINT; jbox's is a message on control).
 """
 import argparse
+import datetime
 import os
 import shutil
 import signal
@@ -34,8 +36,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JDK25 = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"
 
 CELLS = {
-    "jbox": {"fail": 'throw new RuntimeException("round {n}");', "next": "{n} + 1", "loop": "while (true) { }"},
-    "ipykernel": {"fail": 'raise RuntimeError("round {n}")', "next": "{n} + 1", "loop": "while True: pass"},
+    "jbox": {"fail": 'throw new RuntimeException("round {n}");', "next": "{n} + 1",
+             "loop": 'System.out.println("spinning"); while (true) { }'},
+    "ipykernel": {"fail": 'raise RuntimeError("round {n}")', "next": "{n} + 1",
+                  "loop": 'print("spinning", flush=True)\nwhile True: pass'},
 }
 
 
@@ -75,11 +79,6 @@ def is_idle_of(msg_id):
                       and m["parent_header"].get("msg_id") == msg_id)
 
 
-def is_busy_of(msg_id):
-    return lambda m: (m["msg_type"] == "status" and m["content"]["execution_state"] == "busy"
-                      and m["parent_header"].get("msg_id") == msg_id)
-
-
 def send_interrupt(km, kc):
     """jbox: interrupt_request on control (its msg_id); ipykernel: its kernelspec's way (SIGINT)."""
     if km.kernel_spec.interrupt_mode == "message":
@@ -91,9 +90,10 @@ def send_interrupt(km, kc):
 
 
 def start_loop(kc, cells):
+    """Sends the busy loop; returns once it prints its first line (so the interrupt hits the loop itself)."""
     msg_id = kc.execute(cells["loop"], store_history=False)
-    iopub_until(kc, is_busy_of(msg_id))
-    time.sleep(0.1)  # the loop runs
+    iopub_until(kc, lambda m: (m["msg_type"] == "stream" and m["parent_header"].get("msg_id") == msg_id
+                               and "spinning" in m["content"]["text"]))
     return msg_id
 
 
@@ -115,30 +115,37 @@ def followup(km, kc, cells, rounds, interrupt):
 
 
 def interrupt_ordering(km, kc, cells, rounds):
-    """Returns (interrupt->error reply seconds, rounds whose error came before the interrupt's idle or None,
-    aborted next cells)."""
+    """Returns (interrupt -> error reply seconds, rounds whose `error` reached IOPub before the interrupt's idle or
+    None for signal mode, aborted next cells). The next cell goes out the moment the interrupt_reply arrives
+    (message mode) or, for a signal, the moment the cell's reply arrives. The error reply's time is its header date
+    (when the kernel sent it) minus when the interrupt was sent."""
     times, error_first, aborted = [], 0, 0
     for _ in range(rounds):
         cell = start_loop(kc, cells)
-        t0 = time.perf_counter()
+        sent = datetime.datetime.now(datetime.timezone.utc)
         intr = send_interrupt(km, kc)
-        reply = reply_to(kc, cell)
-        times.append(time.perf_counter() - t0)
         if intr is not None:
-            reply_to_control = None
-            while reply_to_control is None:
-                m = kc.get_control_msg(timeout=60)
-                if m["parent_header"].get("msg_id") == intr:
-                    reply_to_control = m
+            while kc.get_control_msg(timeout=60)["parent_header"].get("msg_id") != intr:
+                pass
             nxt = kc.execute("1")
-            seen = iopub_until(kc, is_idle_of(intr))
-            errors = [m for m in seen if m["msg_type"] == "error" and m["parent_header"].get("msg_id") == cell]
-            error_first += bool(errors)
+            reply = reply_to(kc, cell)
+            idle = {intr: False, nxt: False}
+
+            def both_idle(m, idle=idle):
+                if is_idle_of(m["parent_header"].get("msg_id"))(m) and m["parent_header"].get("msg_id") in idle:
+                    idle[m["parent_header"]["msg_id"]] = True
+                return all(idle.values())
+            seen = iopub_until(kc, both_idle)
+            intr_idle = next(i for i, m in enumerate(seen) if is_idle_of(intr)(m))
+            error_first += any(m["msg_type"] == "error" and m["parent_header"].get("msg_id") == cell
+                               for m in seen[:intr_idle])
         else:
+            reply = reply_to(kc, cell)
             nxt = kc.execute("1")
+            iopub_until(kc, is_idle_of(nxt))
+        times.append((reply["header"]["date"] - sent).total_seconds())
         aborted += reply_to(kc, nxt)["content"]["status"] == "aborted"
-        iopub_until(kc, is_idle_of(nxt))
-        assert reply["content"]["status"] in ("error", "aborted"), reply["content"]
+        assert reply["content"]["status"] == "error", reply["content"]
     return times, (error_first if km.kernel_spec.interrupt_mode == "message" else None), aborted
 
 
@@ -208,6 +215,7 @@ def main():
         os.environ["JUPYTER_PATH"] = os.path.join(tmp, "share", "jupyter")
         os.environ.setdefault("JBOX_LOG", "warning")
         os.environ.setdefault("JBOX_HISTORY", "off")
+        os.environ["JBOX_STATE_DIR"] = os.path.join(tmp, "state")  # records of the kernels' sandboxes
         os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
         kernels = [("jbox JDK 17", "jbox-bench-17", "jbox"), ("jbox JDK 25", "jbox-bench-25", "jbox"),
                    ("ipykernel", "python3", "ipykernel")]
@@ -227,7 +235,7 @@ def main():
                         times, first, aborted = interrupt_ordering(km, kc, cells, a.interrupts)
                         order = "n/a (signal)" if first is None else f"{first}/{a.interrupts}"
                         print(f"{label:12} interrupt -> error reply {fmt(times)}; error before interrupt's idle: {order}; "
-                              f"cell sent after interrupt_reply aborted: {aborted}/{a.interrupts}", flush=True)
+                              f"next cell aborted: {aborted}/{a.interrupts}", flush=True)
                 finally:
                     stop(km, kc)
             if "death" in parts:

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -305,6 +306,15 @@ class CrashTest(unittest.TestCase):
         self.assertEqual(5, orphans["done"]["exitCode"])
         instance = orphans["left"]["adoptedFrom"].split("/")[-1]
 
+        # the same from a shell, without a kernel: bin/jbox ps
+        shell = jbox_ps(self.state)
+        self.assertIn("left", shell)
+        self.assertIn(dead.kernel_id[:-len(".json")], shell)
+        listed = {p["id"]: p for p in json.loads(jbox_ps(self.state, "--json"))}
+        self.assertEqual(pid, listed["left"]["pid"])
+        self.assertEqual("RUNNING", listed["left"]["state"])
+        self.assertEqual(5, listed["done"]["exitCode"])
+
         _, _, plain, _ = other.ok("%adopt " + instance + "/done")
         self.assertIn("adopted done", plain)
         self.assertIn("exit code 5", plain)
@@ -319,6 +329,16 @@ class CrashTest(unittest.TestCase):
         status, _, err, _, _ = other.run("%adopt nosuch/p9")
         self.assertEqual("error", status)
         self.assertIn("no orphan 'nosuch/p9'", err)
+
+
+def jbox_ps(state_dir, *args):
+    """Output of `bin/jbox ps ARGS` with the given state root."""
+    jbox = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bin", "jbox")
+    done = subprocess.run([jbox, "ps"] + list(args), env=dict(os.environ, JBOX_STATE_DIR=state_dir),
+                          capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        raise AssertionError("bin/jbox ps %s: exit %d: %s" % (" ".join(args), done.returncode, done.stderr))
+    return done.stdout
 
 
 def self_session(k):

@@ -131,6 +131,13 @@ await attempt('foreground commands.run', async () => {
   check('run: foreground commands are not background processes', listed.length === 0, JSON.stringify(listed))
 })
 
+await attempt('health', async () => {
+  check('isHealthy(): GET /health with the Bearer token answers a healthy status', (await sandbox.isHealthy()) === true)
+  const h = await sandbox.getHealth()
+  check('getHealth(): status, version and uptime_seconds as the SDK types them',
+    h.status === 'healthy' && typeof h.version === 'string' && Number.isInteger(h.uptime_seconds), JSON.stringify(h))
+})
+
 check('the SDK refreshed the agent token through the control API', api.calls.some((c) => /^POST \/v1\/sandboxes\/[^/]+\/token\/refresh$/.test(c)), JSON.stringify(api.calls))
 await sandbox.kill()
 check('kill: DELETE /v1/sandboxes/{id}', api.calls[api.calls.length - 1].startsWith('DELETE /v1/sandboxes/sbx_'), api.calls[api.calls.length - 1])
@@ -143,6 +150,7 @@ await attempt('a refused token', async () => {
   let err
   try { await sbx.listProcesses() } catch (e) { err = e }
   check('refused token: 401 -> AuthenticationError after one refresh', err instanceof AuthenticationError, `${err?.name}: ${err?.message}`)
+  check('refused token: isHealthy() is false', (await sbx.isHealthy()) === false)
   wrong.close()
 })
 

@@ -137,7 +137,7 @@ public final class AgentServer implements AutoCloseable {
     private void handle(HttpExchange ex) {
         try {
             if (config.extensions()) ex.getResponseHeaders().set(Protocol.FEATURES_HEADER, Protocol.FEATURES);
-            if (HopxRoutes.serves(ex.getRequestURI().getPath())) { // HopX's VM-agent API: its own auth header and errors
+            if (HopxRoutes.serves(ex.getRequestURI().getPath()) || HopxRoutes.servesHealth(ex)) { // HopX's VM-agent API: its own auth header and errors
                 hopx.handle(ex);
                 return;
             }

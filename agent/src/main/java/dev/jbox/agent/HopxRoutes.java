@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -61,6 +62,10 @@ final class HopxRoutes {
     private final AccessToken token;
     private final int maxRequestBytes;
     private final ObjectMapper mapper = HopxWire.mapper();
+    private final Instant started = Instant.now();
+    /** The agent's build version from its jar manifest ("dev" when run from classes). */
+    private static final String AGENT_VERSION = Objects.requireNonNullElse(
+            HopxRoutes.class.getPackage().getImplementationVersion(), "dev");
 
     HopxRoutes(Sandbox sandbox, AccessToken token, int maxRequestBytes) {
         this.sandbox = sandbox;
@@ -74,6 +79,15 @@ final class HopxRoutes {
                 || path.equals(HopxWire.KILL) || path.startsWith(HopxWire.KILL + "/");
     }
 
+    /**
+     * Whether a {@code /health} request comes from a HopX client (it carries {@code Authorization: Bearer}): HopX's
+     * SDK reads a JSON status there, where envd's clients get an empty 204 with their {@code X-Access-Token}.
+     */
+    static boolean servesHealth(HttpExchange ex) {
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        return ex.getRequestURI().getPath().equals(HopxWire.HEALTH) && auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7);
+    }
+
     /** Answers one request; never throws for a bad request (it gets an error answer). */
     void handle(HttpExchange ex) throws IOException {
         try {
@@ -82,7 +96,11 @@ final class HopxRoutes {
             }
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
-            if (path.equals(HopxWire.RUN)) {
+            if (path.equals(HopxWire.HEALTH)) {
+                require(method, "GET", path, ex);
+                long up = Duration.between(started, Instant.now()).toSeconds();
+                send(ex, 200, new HopxWire.Health("healthy", "jbox agent", AGENT_VERSION, up));
+            } else if (path.equals(HopxWire.RUN)) {
                 require(method, "POST", path, ex);
                 HopxWire.CommandResult r = run(read(ex, CommandRequest.class));
                 send(ex, HopxWire.EXECUTION_TIMEOUT.equals(r.code()) ? 408 : 200, r);

@@ -214,4 +214,21 @@ class HopxRoutesTest {
         HttpResponse<byte[]> r = agent.unary("List", "{}", agent.token);
         assertEquals(200, r.statusCode(), "envd's RPCs are unchanged next to the HopX routes");
     }
+
+    @Test
+    void healthAnswersHopxClientsWithAStatusAndEnvdClientsAsBefore() throws Exception {
+        Answer hopx = call("GET", "/health", null);
+        assertEquals(200, hopx.status(), hopx.body().toString());
+        assertEquals("healthy", hopx.body().get("status").asText(), "the SDK's isHealthy() accepts ok or healthy");
+        assertTrue(hopx.body().get("uptime_seconds").isIntegralNumber(), hopx.body().toString());
+        assertTrue(hopx.body().hasNonNull("version"), hopx.body().toString());
+
+        Answer wrong = call("GET", "/health", null, "not-the-token");
+        assertEquals(401, wrong.status(), "a wrong Bearer token is refused on /health too");
+        assertEquals("TOKEN_INVALID", wrong.body().get("code").asText());
+
+        HttpResponse<String> envd = agent.http.send(HttpRequest.newBuilder(URI.create(agent.url() + "/health"))
+                .header("X-Access-Token", agent.token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, envd.statusCode(), "envd's /health stays an empty 204");
+    }
 }

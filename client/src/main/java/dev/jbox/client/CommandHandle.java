@@ -1,5 +1,7 @@
 package dev.jbox.client;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -49,7 +51,7 @@ public interface CommandHandle {
     void sendStdin(byte[] data);
 
     default void sendStdin(String text) {
-        sendStdin(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        sendStdin(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Closes the process's stdin (EOF) once what was sent has been written; does nothing if it is closed or was never opened. */
@@ -64,11 +66,28 @@ public interface CommandHandle {
     Subscription subscribe(long stdoutOffset, long stderrOffset, OutputListener listener);
 
     /** The whole stdout log as UTF-8 text (what is retained of it, if a cap dropped old bytes). */
-    String stdout();
+    default String stdout() {
+        return readAll(StreamKind.STDOUT);
+    }
 
     /** The whole stderr log as UTF-8 text. */
-    String stderr();
+    default String stderr() {
+        return readAll(StreamKind.STDERR);
+    }
 
     /** Up to {@code maxBytes} of a stream's log starting at {@code offset}. */
     LogRead readOutput(StreamKind stream, long offset, int maxBytes);
+
+    /** A stream's log from its first retained byte to its end, read in 1 MiB pieces through {@link #readOutput}. */
+    private String readAll(StreamKind kind) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long at = 0;
+        while (true) {
+            LogRead r = readOutput(kind, at, 1 << 20);
+            out.writeBytes(r.bytes());
+            at = r.offset() + r.bytes().length;
+            if (r.bytes().length == 0 || at >= r.end()) break;
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
 }

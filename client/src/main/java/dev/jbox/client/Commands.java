@@ -30,7 +30,18 @@ public interface Commands {
      * {@link SandboxException}); for bigger outputs use {@link #start} and {@link CommandHandle#readOutput}.
      * If the waiting thread is interrupted, the command is killed and a {@link SandboxException} is thrown.
      */
-    CommandResult run(String command, RunOptions options);
+    default CommandResult run(String command, RunOptions options) {
+        CommandHandle h = start(command, options);
+        try {
+            CommandResult r = h.waitFor();
+            return new CommandResult(r.id(), r.state(), r.exitCode(), h.stdout(), h.stderr(), r.stdoutBytes(), r.stderrBytes(),
+                    r.startedAt(), r.duration(), r.error());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            h.kill();
+            throw new SandboxException("interrupted while running '" + command + "'; process " + h.id() + " was killed", e);
+        }
+    }
 
     /** Same as {@code run(command, RunOptions.background())}. */
     default CommandResult run(String command) {

@@ -196,6 +196,18 @@ final class Kernel {
         }
     }
 
+    /**
+     * The frontend that started this kernel died (see {@link FrontendWatch}): the kernel ends as a crash would, at
+     * once. Nothing more is sent (nobody listens) and no socket is waited on. The session's local processes follow
+     * {@code JBOX_ON_CRASH} (kept for adoption by default; see the local sandbox's supervisor), which is why this
+     * is a halt and not {@link #stop()}: a clean stop, and the shutdown hooks, kill them.
+     */
+    static void exitFrontendGone(long pid) {
+        LOG.log(System.Logger.Level.WARNING, "the frontend (pid " + pid + ") is gone; the kernel exits, its processes"
+                + " are left as after a crash (JBOX_ON_CRASH)");
+        Runtime.getRuntime().halt(1);
+    }
+
     void awaitShutdown() throws InterruptedException {
         synchronized (done) {
             while (!finished) {

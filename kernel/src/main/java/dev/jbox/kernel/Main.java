@@ -44,6 +44,7 @@ public final class Main implements Callable<Integer> {
         String session = LocalSettings.sessionOf(connectionFile);
         Kernel kernel = Kernel.start(info, () -> EvaluatorFactory.create(session));
         Runtime.getRuntime().addShutdownHook(new Thread(kernel::stop, "jbox-exit"));
+        FrontendWatch.fromEnvironment(System.getenv(), Kernel::exitFrontendGone).ifPresent(FrontendWatch::start);
         kernel.awaitShutdown();
         return 0;
     }

@@ -59,8 +59,21 @@ final class LocalCommands implements Commands, Supervisor.Listener {
         this.supervisor = Supervisor.start(state.root(), state.dir(), this);
     }
 
+    /**
+     * Starts the command. Not interruptible (a round trip to the supervisor): an interrupt stays set for the caller,
+     * whose next wait then stops the command; file channels would close themselves under an interrupted thread.
+     */
     @Override
     public CommandHandle start(String command, RunOptions options) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return startUninterrupted(command, options);
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    private LocalProcess startUninterrupted(String command, RunOptions options) {
         if (options == null) throw new IllegalArgumentException("options must not be null (use RunOptions.background())");
         if (command == null) throw new IllegalArgumentException("command must not be null");
         if (options.argv() == null && command.isBlank()) throw new IllegalArgumentException("command must not be empty");
@@ -101,11 +114,12 @@ final class LocalCommands implements Commands, Supervisor.Listener {
             byId.put(id, p);
             bySeq.put(record.seq(), p);
         }
-        // On disk before it exists: whatever happens to this JVM from here on, the command can be found.
-        state.write(record);
         try {
+            // On disk before it exists: whatever happens to this JVM from here on, the command can be found.
+            state.write(record);
             supervisor().start(new Supervisor.Start(record.seq(), dir, state.file(record, ".out"), state.file(record, ".err"),
-                    record.stdin() ? state.file(record, ".in") : null, state.file(record, ".exit"), 0, graceMs, cookie,
+                    record.stdin() ? state.file(record, ".in") : null, state.file(record, ".exit"),
+                    record.timeoutMs() == null ? 0 : record.timeoutMs(), graceMs, cookie,
                     launch.argv(), environment));
         } catch (SandboxException e) {
             p.launchFailed(e.getMessage());
@@ -240,12 +254,33 @@ final class LocalCommands implements Commands, Supervisor.Listener {
             }
             return;
         }
+        tellItsSupervisor(p, "close-stdin " + p.seq());
+    }
+
+    /** This sandbox is about to end the command: its supervisor records why in the exit file, should this JVM die. */
+    void stopping(LocalProcess p, ProcessState reason) {
+        String why = reason == ProcessState.TIMED_OUT ? "timedout" : "killed";
+        if (p.adoptedFrom() != null) {
+            tellItsSupervisor(p, "reason " + p.seq() + " " + why);
+            return;
+        }
+        Supervisor s = supervisor;
+        if (s == null) return;
+        try {
+            s.reason(p.seq(), why);
+        } catch (SandboxException e) {
+            // gone: it records nothing more anyway
+        }
+    }
+
+    /** A line for the supervisor of an adopted command (another sandbox's): through its FIFO {@code ctl}. */
+    private static void tellItsSupervisor(LocalProcess p, String line) {
         Path ctl = p.home().dir().resolve("ctl");
-        if (!Files.exists(ctl)) return; // its supervisor is gone, and its end of the FIFO with it
+        if (!Files.exists(ctl)) return; // its supervisor is gone
         try (FileChannel f = FileChannel.open(ctl, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            f.write(ByteBuffer.wrap(("close-stdin " + p.seq() + "\n").getBytes(StandardCharsets.US_ASCII)));
+            f.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.US_ASCII)));
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot ask the supervisor of " + p.id() + " to close its stdin: " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "cannot tell the supervisor of " + p.id() + " '" + line + "': " + e.getMessage());
         }
     }
 

@@ -173,15 +173,26 @@ final class LocalProcess implements CommandHandle {
         if (!launched.isDone()) launchFailed("the local sandbox's supervisor ended");
     }
 
-    /** Waits until the supervisor reported the start (or its failure). */
+    /**
+     * Waits until the supervisor reported the start (or its failure): a round trip, not interruptible (an interrupt
+     * stays set for the caller's next wait, which then stops the command with its tree).
+     */
     void awaitLaunch() {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try {
-            launched.get(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxException("interrupted while starting '" + record.command() + "'", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new SandboxException("the local sandbox's supervisor did not start '" + record.command() + "' within 60 s");
+            for (;;) {
+                try {
+                    launched.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException | TimeoutException e) {
+                    throw new SandboxException("the local sandbox's supervisor did not start '" + record.command() + "' within 60 s");
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 
@@ -256,6 +267,11 @@ final class LocalProcess implements CommandHandle {
         err.refresh();
         StdinWriter w = stdin;
         if (w != null) w.abort();
+        if (record.logCap() > 0) { // what the cap dropped near the end is freed once settled (40 s, see ProcessLog.reclaim)
+            out.noteEnd();
+            err.noteEnd();
+            TIMERS.schedule(this::reclaimIfNeeded, 41, TimeUnit.SECONDS);
+        }
         commands.recordChanged(this);
         if (adoptedFrom != null) commands.ended(this);
         ended.complete(r);
@@ -280,7 +296,7 @@ final class LocalProcess implements CommandHandle {
             if (!ProcessTree.withLeftovers(List.of(t)).isEmpty()) ProcessTree.terminate(List.of(t), killGrace);
             return false;
         }
-        stopReason.compareAndSet(null, reason);
+        if (stopReason.compareAndSet(null, reason)) commands.stopping(this, reason);
         ProcessTree.terminate(List.of(t), killGrace);
         try {
             ended.get(2, TimeUnit.SECONDS);

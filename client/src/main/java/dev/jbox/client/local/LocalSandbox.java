@@ -37,6 +37,8 @@ public final class LocalSandbox implements Sandbox {
     private static final System.Logger LOG = System.getLogger("jbox.sandbox");
     /** Retention runs at open and then at most this often, when commands end. */
     private static final long RETENTION_EVERY_NANOS = TimeUnit.MINUTES.toNanos(10);
+    /** Open sandboxes of this JVM, for {@link #abandonAll()}. */
+    private static final Set<LocalSandbox> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final LocalOptions options;
     private final StateDir state;
@@ -58,6 +60,7 @@ public final class LocalSandbox implements Sandbox {
         if (crashPolicy != CrashPolicy.KEEP) commands.currentSupervisor().policy(crashPolicy);
         this.shutdownHook = new Thread(() -> shutdown(true), "jbox-sandbox-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        OPEN.add(this);
         if (options.session() != null) {
             for (StateDir dead : StateDir.dead(state.root(), options.session())) adoptAll(dead);
         }
@@ -224,6 +227,15 @@ public final class LocalSandbox implements Sandbox {
         removeHook();
     }
 
+    /**
+     * {@link #abandon()} for every local sandbox open in this JVM: what a process calls before it exits on purpose
+     * "as a crash would" (a kernel whose frontend died), so that its normal shutdown, closing included, leaves the
+     * commands to the crash policy instead of killing them.
+     */
+    public static void abandonAll() {
+        for (LocalSandbox s : List.copyOf(OPEN)) s.abandon();
+    }
+
     private void removeHook() {
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -237,6 +249,7 @@ public final class LocalSandbox implements Sandbox {
             if (closed) return;
             closed = true;
         }
+        OPEN.remove(this);
         List<LocalProcess> processes = commands.closeAndList();
         if (!clean) {
             for (LocalProcess p : processes) p.abandon();

@@ -149,17 +149,27 @@ final class ProcessTree {
         return result;
     }
 
-    /** Sends {@code signal} to the process groups of trees that lead a session, and to each of {@code pids}. Errors for processes that are gone are ignored. */
+    /**
+     * Sends {@code signal} to the process groups of trees that lead a session, and to each of {@code pids}. Errors for
+     * processes that are gone are ignored. A main process that has not made its session yet (just forked by the
+     * supervisor) gets the signal itself: its group does not exist yet.
+     */
     static void signal(Signal signal, Collection<Tree> trees, Collection<Long> pids) {
         List<String> cmd = new ArrayList<>();
         cmd.add(KILL);
         cmd.add("-" + signal.number());
         cmd.add("--");
         Set<Long> groups = new HashSet<>();
+        Set<Long> single = new HashSet<>(pids);
         for (Tree t : trees) {
-            if (t.ownSession() && groups.add(t.leader())) cmd.add("-" + t.leader());
+            if (!t.ownSession()) continue;
+            if (leadsGroup(t.leader())) {
+                if (groups.add(t.leader())) cmd.add("-" + t.leader());
+            } else if (t.mainAlive()) {
+                single.add(t.leader());
+            }
         }
-        for (long p : pids) if (!groups.contains(p)) cmd.add(Long.toString(p));
+        for (long p : single) if (!groups.contains(p)) cmd.add(Long.toString(p));
         if (cmd.size() == 3) return;
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -213,6 +223,18 @@ final class ProcessTree {
         Set<String> cookies = new HashSet<>();
         for (Tree t : trees) if (t.cookie() != null) cookies.add(t.cookie());
         return cookies;
+    }
+
+    /** True if {@code pid} leads its process group (or /proc cannot tell: then the group is signalled as before). */
+    private static boolean leadsGroup(long pid) {
+        if (!HAS_PROC) return true;
+        try {
+            String line = new String(Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("stat")), StandardCharsets.UTF_8);
+            String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ", 4);
+            return Long.parseLong(f[2]) == pid;
+        } catch (IOException | RuntimeException e) {
+            return true; // gone: the group may outlive it
+        }
     }
 
     /** True if process {@code pid} lives and carries {@code cookie}: it belongs to that command's tree. */

@@ -43,6 +43,8 @@ final class StateDir {
     private static final class Json {
         static final ObjectMapper MAPPER = new ObjectMapper();
     }
+    private static final java.nio.file.attribute.FileAttribute<?> PRIVATE =
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final Path root;
@@ -67,11 +69,21 @@ final class StateDir {
         Path keyDir = sandboxes(root).resolve(k);
         String name = NAME_TIME.format(Instant.now()) + "-" + ProcessHandle.current().pid();
         try {
+            Path base = sandboxes(root);
+            if (!Files.isDirectory(base)) {
+                // Logs, commands and their environment are the user's business: nobody else may read them.
+                Files.createDirectories(root);
+                try {
+                    Files.createDirectory(base, PRIVATE);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    // created meanwhile by another sandbox
+                }
+            }
             Files.createDirectories(keyDir);
             for (int i = 0; ; i++) {
                 Path dir = keyDir.resolve(i == 0 ? name : name + "-" + i);
                 try {
-                    Files.createDirectory(dir);
+                    Files.createDirectory(dir, PRIVATE);
                 } catch (java.nio.file.FileAlreadyExistsException e) {
                     continue;
                 }

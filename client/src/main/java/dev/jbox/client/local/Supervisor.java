@@ -122,6 +122,11 @@ final class Supervisor {
         send("unwatch\0" + cookie);
     }
 
+    /** The JVM is about to end the command: its exit file says why ({@code killed} or {@code timedout}). */
+    void reason(int seq, String why) {
+        send("reason\0" + seq + "\0" + why);
+    }
+
     /** The command reads EOF once the JVM's own writer is closed too. */
     void closeStdin(int seq) {
         send("close-stdin\0" + seq);

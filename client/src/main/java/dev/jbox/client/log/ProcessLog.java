@@ -6,10 +6,12 @@ import dev.jbox.client.StreamKind;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedList;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -39,10 +41,11 @@ public final class ProcessLog implements AutoCloseable {
     private final StreamKind stream;
     private final Path file;
     private final long cap;
-    private final FileChannel channel;
+    private volatile FileChannel channel; // reopened if an interrupted reader closed it (see io)
     private final CopyOnWriteArrayList<Runnable> watchers = new CopyOnWriteArrayList<>();
     private volatile long seen;      // size at the last refresh: what watchers have been told of
     private volatile long reclaimed; // bytes below this offset were punched out of the file
+    private final LinkedList<long[]> samples = new LinkedList<>(); // guarded by itself: (nanoTime, end), about one a second
     private volatile boolean closed;
 
     private ProcessLog(StreamKind stream, Path file, long cap, FileChannel channel) {
@@ -62,7 +65,7 @@ public final class ProcessLog implements AutoCloseable {
         try {
             FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             ProcessLog log = new ProcessLog(stream, file, capBytes, ch);
-            log.seen = ch.size();
+            log.seen = log.io(FileChannel::size);
             return log;
         } catch (IOException e) {
             throw new SandboxException("cannot open log file " + file + ": " + e.getMessage(), e);
@@ -85,7 +88,7 @@ public final class ProcessLog implements AutoCloseable {
     public long end() {
         if (closed) return seen;
         try {
-            long size = channel.size();
+            long size = io(FileChannel::size);
             return Math.max(size, seen);
         } catch (IOException e) {
             return seen; // closed under us
@@ -146,25 +149,32 @@ public final class ProcessLog implements AutoCloseable {
         watchers.remove(watcher);
     }
 
-    /** True when the cap dropped enough bytes for {@link #reclaim()} to be worth running. */
+    /**
+     * Bytes written longer than this ago are on disk already (Linux writes dirty pages back after 30 s), so punching
+     * them out does not make the kernel write them first: punching fresh bytes would, and would stall the writer.
+     */
+    static volatile long settledNanos = 40_000_000_000L; // tests shorten it
+
+    /** True when the cap dropped enough settled bytes for {@link #reclaim()} to be worth running. */
     public boolean needsReclaim() {
-        return cap > 0 && !closed && start() - reclaimed >= Math.max(cap / 4, 1 << 20);
+        return cap > 0 && !closed && reclaimable() - reclaimed >= Math.max(cap / 4, 1 << 20);
     }
 
     /**
-     * Frees the disk space of the bytes the cap dropped by punching a hole into the file (util-linux's
-     * {@code fallocate}, which every Debian and Ubuntu system has). Offsets and the file's size stay; reads never
-     * reach below {@link #start()}. Blocks until done; returns false if the hole could not be punched (the bytes
-     * are still dropped for readers, only the disk space is not freed).
+     * Frees the disk space of the bytes the cap dropped, once they are 40 seconds old, by punching a hole
+     * into the file (util-linux's {@code fallocate}, which every Debian and Ubuntu system has). Offsets and the file's
+     * size stay; reads never reach below {@link #start()}. So the file holds the cap plus what the process wrote in
+     * the last 40 seconds. Blocks until done; returns false if the hole could not be punched (the bytes are still
+     * dropped for readers, only the disk space is not freed).
      */
     public boolean reclaim() {
-        long s = start();
+        long to = reclaimable();
         long from = reclaimed;
-        if (s <= from || closed) return true;
-        reclaimed = s;
+        if (to <= from || closed) return true;
+        reclaimed = to;
         try {
             Process p = new ProcessBuilder("fallocate", "--punch-hole", "--offset", Long.toString(from), "--length",
-                    Long.toString(s - from), file.toString()).redirectErrorStream(true)
+                    Long.toString(to - from), file.toString()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             return p.waitFor() == 0;
         } catch (IOException e) {
@@ -175,12 +185,42 @@ public final class ProcessLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Remembers how far the log reaches now, so that {@link #reclaim()} knows when those bytes have settled. The owner
+     * calls it when the writer ended (later bytes are rare); {@link #needsReclaim()} does the same about once a second.
+     */
+    public void noteEnd() {
+        sample(true);
+    }
+
+    private void sample(boolean always) {
+        long now = System.nanoTime();
+        synchronized (samples) {
+            if (always || samples.isEmpty() || now - samples.peekLast()[0] >= 1_000_000_000L) samples.addLast(new long[] {now, end()});
+        }
+    }
+
+    /** Below this offset the bytes are both dropped by the cap and settled on disk. */
+    private long reclaimable() {
+        sample(false);
+        long now = System.nanoTime();
+        long settledEnd = 0;
+        synchronized (samples) {
+            while (samples.size() > 1 && now - samples.get(1)[0] >= settledNanos) samples.removeFirst();
+            long[] oldest = samples.peekFirst();
+            if (now - oldest[0] >= settledNanos) settledEnd = oldest[1];
+        }
+        return Math.min(start(), settledEnd);
+    }
+
     /** Closes the file (its last size stays readable through {@link #end()}); with {@code delete} the file is removed. */
     public void close(boolean delete) {
         if (!closed) seen = end();
-        closed = true;
         try {
-            channel.close();
+            synchronized (this) { // after this, io() reopens nothing
+                closed = true;
+                channel.close();
+            }
             if (delete) Files.deleteIfExists(file);
         } catch (IOException e) {
             // best effort: a log file of an ended process
@@ -196,13 +236,46 @@ public final class ProcessLog implements AutoCloseable {
         if (closed) throw new SandboxException("the " + stream.name().toLowerCase() + " log " + file + " is closed");
         ByteBuffer buf = ByteBuffer.wrap(out);
         try {
-            while (buf.hasRemaining()) {
-                int n = channel.read(buf, pos + buf.position());
-                if (n < 0) break; // cannot happen below the size we saw, unless the file was truncated
-            }
-            return buf.position();
+            return io(ch -> {
+                while (buf.hasRemaining()) {
+                    int n = ch.read(buf, pos + buf.position());
+                    if (n < 0) break; // cannot happen below the size we saw, unless the file was truncated
+                }
+                return buf.position();
+            });
         } catch (IOException e) {
             throw new SandboxException("cannot read log file " + file + ": " + e, e);
         }
+    }
+
+    private interface ChannelCall<T> {
+        T apply(FileChannel channel) throws IOException;
+    }
+
+    /**
+     * Runs {@code call} on the channel, which every reader shares. A FileChannel closes itself when a thread that
+     * uses it is interrupted (a cell the user interrupts while it reads a log): the interrupt then stays for that
+     * thread, and the channel is opened again, so that one interrupt does not end the log for everyone.
+     */
+    private <T> T io(ChannelCall<T> call) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            for (int attempt = 0; ; attempt++) {
+                FileChannel ch = channel;
+                try {
+                    return call.apply(ch);
+                } catch (ClosedChannelException e) { // also ClosedByInterruptException, AsynchronousCloseException
+                    interrupted |= Thread.interrupted();
+                    if (closed || attempt >= 3) throw e;
+                    reopen(ch);
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    private synchronized void reopen(FileChannel broken) throws IOException {
+        if (channel == broken && !closed) channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 }

@@ -19,8 +19,6 @@ import dev.jbox.client.remote.envd.Messages.EndEvent;
 import dev.jbox.client.remote.envd.Messages.ProcessSelector;
 import dev.jbox.client.remote.envd.Protocol;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -332,28 +330,6 @@ final class RemoteCommandHandle implements CommandHandle {
             listener.onOutput(new OutputChunk(kind, r.offset(), r.bytes()));
             at = r.offset() + r.bytes().length;
         }
-    }
-
-    @Override
-    public String stdout() {
-        return all(StreamKind.STDOUT);
-    }
-
-    @Override
-    public String stderr() {
-        return all(StreamKind.STDERR);
-    }
-
-    private String all(StreamKind kind) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        long at = 0;
-        while (true) {
-            LogRead r = readOutput(kind, at, 1 << 20);
-            out.writeBytes(r.bytes());
-            at = r.offset() + r.bytes().length;
-            if (r.bytes().length == 0 || at >= r.end()) break;
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.jbox.client.remote;
 
 import dev.jbox.client.CommandHandle;
-import dev.jbox.client.CommandResult;
 import dev.jbox.client.Commands;
 import dev.jbox.client.ProcessInfo;
 import dev.jbox.client.ProcessState;
@@ -64,20 +63,6 @@ final class RemoteCommands implements Commands {
             if (reader != null) reader.close();
             throw new SandboxException("cannot start '" + command + "': the agent at " + sandbox.client().baseUrl() + " is unreachable: "
                     + EnvdClient.describe(e), e);
-        }
-    }
-
-    @Override
-    public CommandResult run(String command, RunOptions options) {
-        CommandHandle h = start(command, options);
-        try {
-            CommandResult r = h.waitFor();
-            return new CommandResult(r.id(), r.state(), r.exitCode(), h.stdout(), h.stderr(), r.stdoutBytes(), r.stderrBytes(),
-                    r.startedAt(), r.duration(), r.error());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            h.kill();
-            throw new SandboxException("interrupted while running '" + command + "'; it was killed");
         }
     }
 

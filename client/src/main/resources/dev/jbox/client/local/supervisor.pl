@@ -8,13 +8,15 @@
 #   policy kill|keep      what to do with the commands when the JVM dies (default keep)
 #   watch PGID COOKIE     another tree (adopted by the JVM) that the policy covers too; unwatch COOKIE
 #   close-stdin SEQ       close our write end of the command's stdin FIFO (then it reads EOF)
+#   reason SEQ killed|timedout   the JVM is about to end the command: the exit file says why
 #   quit                  the JVM closes cleanly: end what still runs, exit when nothing is left
 # Answers go to stdout, one line each: "started SEQ PID" right after the fork, "failed SEQ MESSAGE" if the exec
 # failed (then before its exit), and "exit SEQ CODE SIGNAL REASON" (reason: exited, killed, timedout, notstarted).
 # Each command's output goes straight to its log files (opened for append), never through a pipe of ours or of
 # the JVM, so nothing it prints depends on either being alive. Its exit status goes to EXITFILE
 # ("CODE SIGNAL REASON", written to a temporary name and renamed), also when no JVM listens any more.
-# Others (a JVM that adopted a command) write "close-stdin SEQ" lines into the FIFO INSTANCE_DIR/ctl.
+# Others (a JVM that adopted a command) write "close-stdin SEQ" and "reason SEQ WHY" lines into the FIFO
+# INSTANCE_DIR/ctl.
 # When stdin reaches its end without "quit", the JVM died: with policy kill every tree gets TERM, and KILL one
 # second later; with keep the commands run on, their timeouts are still enforced, and the supervisor exits
 # once the last one has ended.
@@ -110,6 +112,12 @@ sub start_command {
     answer("started $seq $pid");
 }
 
+sub set_reason {
+    my ($seq, $why) = @_;
+    my $pid = $by_seq{$seq};
+    $kids{$pid}{reason} //= $why if defined $pid && $kids{$pid} && $why =~ /^(killed|timedout)$/;
+}
+
 sub close_stdin {
     my ($seq) = @_;
     my $pid = $by_seq{$seq};
@@ -140,7 +148,8 @@ sub cookie_pids {
 
 sub signal_trees {
     my ($sig, @trees) = @_; # [pgid, cookie] pairs
-    kill($sig, -$_->[0]) for grep { $_->[0] > 0 } @trees;
+    # The group, or the main process itself while it has not made its session yet (just forked).
+    kill($sig, -$_->[0]) || kill($sig, $_->[0]) for grep { $_->[0] > 0 } @trees;
     my @members = cookie_pids(map { $_->[1] } @trees);
     kill($sig, @members) if @members;
 }
@@ -186,6 +195,7 @@ sub handle_request {
     elsif ($verb eq 'watch') { $watched{$f[1]} = $f[0] }
     elsif ($verb eq 'unwatch') { delete $watched{$f[0]} }
     elsif ($verb eq 'close-stdin') { close_stdin($f[0]) }
+    elsif ($verb eq 'reason') { set_reason(@f) }
     elsif ($verb eq 'quit') { owner_gone(1) }
 }
 
@@ -269,8 +279,9 @@ for (;;) {
     if (vec($rout, fileno($ctl), 1)) {
         my $got = sysread($ctl, $ctlbuf, 4096, length $ctlbuf);
         while ($ctlbuf =~ s/^([^\n]*)\n//) {
-            my ($verb, $arg) = split / /, $1;
-            close_stdin($arg) if $verb eq 'close-stdin' && defined $arg;
+            my ($verb, @args) = split / /, $1;
+            if ($verb eq 'close-stdin' && @args) { close_stdin($args[0]) }
+            elsif ($verb eq 'reason' && @args == 2) { set_reason(@args) }
         }
     }
 }

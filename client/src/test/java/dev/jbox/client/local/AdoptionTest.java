@@ -70,6 +70,9 @@ class AdoptionTest {
         CommandHandle reader = dead.commands().start("cat", RunOptions.background().stdin(true));
         CommandHandle ended = dead.commands().start("echo before");
         ended.waitFor(Duration.ofSeconds(10));
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("sandboxes"))),
+                "records and logs are private");
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dead.stateDir())));
         awaitBytes(counter, 7);
         dead.abandon();
         assertTrue(alive(counter.pid()) && alive(reader.pid()), "abandoning (as a crash) kills nothing");
@@ -148,6 +151,20 @@ class AdoptionTest {
     }
 
     @Test
+    void abandonAllLeavesEverySandboxToItsPolicyAndLaterClosesKillNothing() throws Exception {
+        LocalSandbox one = sandbox("s8");
+        LocalSandbox two = sandbox("s9");
+        CommandHandle a = one.commands().start("sleep 30");
+        CommandHandle b = two.commands().start("sleep 30");
+        LocalSandbox.abandonAll();
+        one.close(); // what a normal shutdown does next: nothing, the sandbox was let go
+        two.close();
+        assertTrue(alive(a.pid()) && alive(b.pid()));
+        assertEquals(a.pid(), sandbox("s8").commands().list().get(0).pid());
+        assertEquals(b.pid(), sandbox("s9").commands().list().get(0).pid());
+    }
+
+    @Test
     void crashPolicyKillEndsTheTreesWithinTwoSeconds() throws Exception {
         LocalSandbox dying = sandbox("s4", CrashPolicy.KILL);
         CommandHandle h = dying.commands().start("trap '' TERM; sleep 30 & echo $!; wait");
@@ -167,12 +184,48 @@ class AdoptionTest {
     @Test
     void theSupervisorEnforcesTimeoutsWhileNobodyWatches() throws Exception {
         LocalSandbox dead = sandbox("s5");
-        dead.commands().start("sleep 30", RunOptions.background().timeout(Duration.ofMillis(1500)));
+        dead.commands().start("sleep 30", RunOptions.background().timeout(Duration.ofSeconds(5)));
         dead.abandon();
-        Thread.sleep(2500);
+        assertEquals(ProcessState.RUNNING, LocalSandbox.orphans(root).get(0).state(), "let go before its timeout, or this test proves nothing");
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (LocalSandbox.orphans(root).get(0).state() == ProcessState.RUNNING && System.nanoTime() < deadline) Thread.sleep(50);
+        assertEquals(ProcessState.TIMED_OUT, LocalSandbox.orphans(root).get(0).state(), "the supervisor killed it and said why");
         LocalSandbox next = sandbox("s5");
         CommandResult r = next.commands().get("p1").orElseThrow().waitFor(Duration.ofSeconds(10));
         assertEquals(ProcessState.TIMED_OUT, r.state());
+    }
+
+    @Test
+    void theExitFileSaysWhyASandboxEndedACommandShouldItDieBeforeRecordingIt() throws Exception {
+        LocalSandbox dead = sandbox("s10");
+        CommandHandle left = dead.commands().start("echo up; sleep 30");
+        awaitBytes(left, 3); // it runs (a command adopted before its exec would look like another program)
+        dead.abandon();
+        LocalSandbox next = sandbox("s10");
+        CommandHandle own = next.commands().start("sleep 30", RunOptions.background().timeout(Duration.ofMillis(300)));
+        assertEquals(ProcessState.TIMED_OUT, own.waitFor(Duration.ofSeconds(10)).state());
+        assertTrue(next.commands().get(left.id()).orElseThrow().kill());
+        // SIGTERM alone would read as "exited with 143": the supervisors were told why, its own and the dead one's.
+        assertEquals(List.of("timedout"), exitReasons(next.stateDir()));
+        assertEquals(List.of("killed"), exitReasons(dead.stateDir()));
+    }
+
+    private static List<String> exitReasons(Path dir) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        for (;;) {
+            try (var files = Files.list(dir)) {
+                List<Path> exits = files.filter(f -> f.getFileName().toString().endsWith(".exit")).toList();
+                if (!exits.isEmpty() || System.nanoTime() > deadline) {
+                    List<String> reasons = new ArrayList<>();
+                    for (Path f : exits) {
+                        String[] parts = Files.readString(f).strip().split(" ");
+                        reasons.add(parts[parts.length - 1]);
+                    }
+                    return reasons;
+                }
+            }
+            Thread.sleep(20);
+        }
     }
 
     @Test

@@ -444,6 +444,18 @@ class LocalSandboxTest {
         assertEquals(ProcessState.KILLED, h.state());
     }
 
+    @Test
+    void anInterruptWhileAForegroundRunStartsKillsTheCommandInsteadOfLeavingItRunning() {
+        Thread.currentThread().interrupt(); // arrives before the supervisor has answered "started"
+        SandboxException e = assertThrows(SandboxException.class,
+                () -> sandbox.commands().run("sleep 1000", RunOptions.background().name("fg-interrupt-early")));
+        assertTrue(Thread.interrupted(), "the interrupt stays set for the caller");
+        assertTrue(e.getMessage().contains("was killed"), e.getMessage());
+        CommandHandle h = sandbox.commands().get("fg-interrupt-early").orElseThrow();
+        assertEquals(ProcessState.KILLED, h.state());
+        assertFalse(ProcessHandle.of(h.pid()).map(ProcessHandle::isAlive).orElse(false), "no orphan left running");
+    }
+
     // ---- stdin -----------------------------------------------------------------------------------------------
 
     @Test

@@ -202,7 +202,7 @@ public final class MagicSession implements AutoCloseable {
                         + ") and would be killed: %kill them first, or add --force");
             }
         }
-        Sandbox opened = next.open(this::notice);
+        Sandbox opened = next.open(this::notice, local);
         synchronized (this) {
             if (closed) {
                 opened.close();

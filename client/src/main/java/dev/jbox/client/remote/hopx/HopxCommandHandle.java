@@ -11,8 +11,6 @@ import dev.jbox.client.Signal;
 import dev.jbox.client.StreamKind;
 import dev.jbox.client.Subscription;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -317,28 +315,6 @@ final class HopxCommandHandle implements CommandHandle {
         d.start();
         if (wake) commands.poller().watch(this);
         return d;
-    }
-
-    @Override
-    public String stdout() {
-        return all(StreamKind.STDOUT);
-    }
-
-    @Override
-    public String stderr() {
-        return all(StreamKind.STDERR);
-    }
-
-    private String all(StreamKind kind) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        long at = 0;
-        while (true) {
-            LogRead r = readOutput(kind, at, 1 << 20);
-            out.writeBytes(r.bytes());
-            at = r.offset() + r.bytes().length;
-            if (r.bytes().length == 0 || at >= r.end()) break;
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.jbox.client.remote.hopx;
 
 import dev.jbox.client.CommandHandle;
-import dev.jbox.client.CommandResult;
 import dev.jbox.client.Commands;
 import dev.jbox.client.LogRead;
 import dev.jbox.client.ProcessInfo;
@@ -143,20 +142,6 @@ final class HopxCommands implements Commands {
             b.append('\'').append(w.replace("'", "'\\''")).append('\'');
         }
         return b.toString();
-    }
-
-    @Override
-    public CommandResult run(String command, RunOptions options) {
-        CommandHandle h = start(command, options);
-        try {
-            CommandResult r = h.waitFor();
-            return new CommandResult(r.id(), r.state(), r.exitCode(), h.stdout(), h.stderr(), r.stdoutBytes(), r.stderrBytes(),
-                    r.startedAt(), r.duration(), r.error());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            h.kill();
-            throw new SandboxException("interrupted while running '" + shorten(command) + "'; it was killed");
-        }
     }
 
     @Override

@@ -27,6 +27,8 @@ public final class HopxWire {
     public static final String PROCESSES = "/execute/processes";
     /** {@code POST /execute/kill/{process_id}} (the SDK), or {@code DELETE /execute/kill} with a body (the API docs). */
     public static final String KILL = "/execute/kill";
+    /** {@code GET /health} with the Bearer token: the SDK's {@code isHealthy()} wants {@code status} "ok" or "healthy". */
+    public static final String HEALTH = "/health";
 
     // ---- HopX's own process states (GET /execute/processes)
     public static final String QUEUED = "queued";
@@ -105,6 +107,10 @@ public final class HopxWire {
     }
 
     /** Body of {@code DELETE /execute/kill}. */
+    /** {@code GET /health}: what the SDK's {@code getHealth()} reads ({@code status}, {@code version}, {@code uptime_seconds}). */
+    public record Health(String status, String agent, String version, long uptimeSeconds) {
+    }
+
     public record KillRequest(String processId) {
     }
 
