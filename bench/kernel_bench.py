@@ -298,6 +298,7 @@ def main():
         os.environ["JUPYTER_PATH"] = os.path.join(tmp, "share", "jupyter")
         os.environ.setdefault("JBOX_LOG", "warning")
         os.environ["JBOX_HISTORY"] = "off"
+        os.environ["JBOX_STATE_DIR"] = os.path.join(tmp, "state")  # the sandboxes' records, not the user's
         os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
         kernels = {"jbox": "jbox-bench", "ipykernel": "python3"}
         lang = {"jbox": 0, "ipykernel": 1}
