@@ -119,6 +119,8 @@ public final class JShellEvaluator implements Evaluator {
     private final CountDownLatch firstCellDone = new CountDownLatch(1);
     /** A magic runs (see {@link #runningElsewhere}): JShell's start and the compiler warm-up wait. */
     private volatile boolean magicRunning;
+    /** Someone waits for JShell (a magic may add to the class path, for one): its start waits for nothing more. */
+    private volatile boolean jshellWanted;
     /** JShell ran its start-up snippets. */
     private final CountDownLatch jshellReady = new CountDownLatch(1);
     private final List<String> classPath = new ArrayList<>();
@@ -215,8 +217,8 @@ public final class JShellEvaluator implements Evaluator {
         await(directReady);
         try {
             firstCellDone.await(1, TimeUnit.SECONDS);
-            while (magicRunning) {
-                Thread.sleep(20); // no cell can need JShell meanwhile: the shell thread runs the magic
+            while (magicRunning && !jshellWanted) {
+                Thread.sleep(20);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -285,6 +287,7 @@ public final class JShellEvaluator implements Evaluator {
     }
 
     private <T> T withReadyJShell(Supplier<T> work) {
+        jshellWanted = true;
         await(jshellReady);
         return withJShell(work);
     }
@@ -384,6 +387,7 @@ public final class JShellEvaluator implements Evaluator {
 
     /** JShell's reading of where the first snippet of {@code code} ends (it depends on the text alone). */
     private CompletionInfo split(String code) {
+        jshellWanted = true;
         await(jshellBuilt);
         return withJShell(() -> analysis.analyzeCompletion(code));
     }
