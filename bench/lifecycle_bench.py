@@ -3,6 +3,7 @@
 
   /usr/bin/python3 bench/lifecycle_bench.py [--jar kernel/target/jbox.jar] [--rounds 200] [--interrupts 20]
                                             [--deaths 5] [--only followup,interrupt,death]
+                                            [--kernels jbox17,jbox25,ipykernel]
 
 followup   --rounds rounds of "a cell that fails, then a new cell `N + 1` sent the moment the failed cell's
            execute_reply arrives": how many follow-up cells (and failing cells) were answered `aborted`.
@@ -89,12 +90,19 @@ def send_interrupt(km, kc):
     return None
 
 
+LOOPS_ABORTED = {"n": 0}  # busy loops answered `aborted` without running (sent again); reported per kernel
+
+
 def start_loop(kc, cells):
-    """Sends the busy loop; returns once it prints its first line (so the interrupt hits the loop itself)."""
-    msg_id = kc.execute(cells["loop"], store_history=False)
-    iopub_until(kc, lambda m: (m["msg_type"] == "stream" and m["parent_header"].get("msg_id") == msg_id
-                               and "spinning" in m["content"]["text"]))
-    return msg_id
+    """Sends the busy loop; returns once it prints its first line (so the interrupt hits the loop itself). A loop
+    aborted by a kernel still aborting after the previous round's error is counted and sent again."""
+    while True:
+        msg_id = kc.execute(cells["loop"], store_history=False)
+        last = iopub_until(kc, lambda m: m["parent_header"].get("msg_id") == msg_id and (
+            is_idle_of(msg_id)(m) or (m["msg_type"] == "stream" and "spinning" in m["content"]["text"])))[-1]
+        if last["msg_type"] == "stream":
+            return msg_id
+        LOOPS_ABORTED["n"] += reply_to(kc, msg_id)["content"]["status"] == "aborted"
 
 
 def followup(km, kc, cells, rounds, interrupt):
@@ -204,6 +212,7 @@ def main():
     ap.add_argument("--interrupts", type=int, default=20)
     ap.add_argument("--deaths", type=int, default=5)
     ap.add_argument("--only", default="followup,interrupt,death")
+    ap.add_argument("--kernels", default="jbox17,jbox25,ipykernel", help="which of jbox17, jbox25, ipykernel")
     a = ap.parse_args()
     parts = a.only.split(",")
 
@@ -219,8 +228,12 @@ def main():
         os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
         kernels = [("jbox JDK 17", "jbox-bench-17", "jbox"), ("jbox JDK 25", "jbox-bench-25", "jbox"),
                    ("ipykernel", "python3", "ipykernel")]
-        for label, name, lang in kernels:
+        chosen = a.kernels.split(",")
+        for (label, name, lang), key in zip(kernels, ("jbox17", "jbox25", "ipykernel")):
+            if key not in chosen:
+                continue
             cells = CELLS[lang]
+            LOOPS_ABORTED["n"] = 0
             if "followup" in parts or "interrupt" in parts:
                 km, kc = start(name)
                 try:
@@ -236,6 +249,8 @@ def main():
                         order = "n/a (signal)" if first is None else f"{first}/{a.interrupts}"
                         print(f"{label:12} interrupt -> error reply {fmt(times)}; error before interrupt's idle: {order}; "
                               f"next cell aborted: {aborted}/{a.interrupts}", flush=True)
+                    if "followup" in parts or "interrupt" in parts:
+                        print(f"{label:12} busy loops aborted before running (sent again): {LOOPS_ABORTED['n']}", flush=True)
                 finally:
                     stop(km, kc)
             if "death" in parts:
