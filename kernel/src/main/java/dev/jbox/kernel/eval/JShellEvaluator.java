@@ -119,6 +119,7 @@ public final class JShellEvaluator implements Evaluator {
     private final CountDownLatch firstCellDone = new CountDownLatch(1);
     /** A magic runs (see {@link #runningElsewhere}): JShell's start and the compiler warm-up wait. */
     private volatile boolean magicRunning;
+    private volatile boolean closed;
     /** Someone waits for JShell (a magic may add to the class path, for one): its start waits for nothing more. */
     private volatile boolean jshellWanted;
     /** JShell ran its start-up snippets. */
@@ -266,6 +267,9 @@ public final class JShellEvaluator implements Evaluator {
                 return analysis.completionSuggestions("Str", 3, new int[1]);
             });
         } catch (RuntimeException e) {
+            if (closed) {
+                return; // the kernel stopped while JShell was starting: nothing failed
+            }
             StdStreams.kernelErr().println("jbox: JShell warm-up failed: " + e);
         } finally {
             jshellReady.countDown();
@@ -967,6 +971,7 @@ public final class JShellEvaluator implements Evaluator {
 
     @Override
     public void close() {
+        closed = true;
         session.lock();
         try {
             withJShell(() -> {
