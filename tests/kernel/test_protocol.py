@@ -115,7 +115,9 @@ class InterruptJdk25(InterruptJdk17):
 class Execution(KernelCase):
 
     def test_stop_on_error_aborts_queued(self):
-        first = self.kc.execute('throw new RuntimeException("first fails");')
+        # The failing cell takes 500 ms, so the two behind it have reached the kernel before its reply (a request
+        # that arrives after the reply runs: see test_queue.py).
+        first = self.kc.execute('Thread.sleep(500); throw new RuntimeException("first fails");')
         second = self.kc.execute('System.out.println("must not run");')
         third = self.kc.execute("1 + 1")
         self.assertEqual(reply_to(self.kc, first)["content"]["status"], "error")

@@ -64,8 +64,9 @@ class QueueBoundaryJdk17(KernelCase):
         self.assert_next_cells_run(ROUNDS, lambda n: self.kc.execute(f'throw new RuntimeException("round {n}");'))
 
     def test_cells_sent_before_the_error_reply_are_aborted(self):
-        # The failing cell takes 100 ms, so the three behind it have reached the kernel before its reply.
-        failing = self.kc.execute('Thread.sleep(100); throw new RuntimeException("fails");')
+        # The failing cell takes 500 ms, so the three behind it have reached the kernel before its reply, also when a
+        # loaded machine holds the client back between its sends.
+        failing = self.kc.execute('Thread.sleep(500); throw new RuntimeException("fails");')
         queued = [self.kc.execute(f'System.out.println("queued {i} must not run");') for i in range(3)]
         self.assert_queued_cells_aborted(failing, queued)
 

@@ -76,6 +76,11 @@ final class DeferredEvaluator implements Evaluator {
     }
 
     @Override
+    public void runningElsewhere(boolean running) {
+        get().runningElsewhere(running);
+    }
+
+    @Override
     public MimeBundle render(Object value) {
         return get().render(value);
     }

@@ -28,6 +28,7 @@ final class EvaluatorFactory {
     /** For the kernel session {@code session} ({@code kernel-<id>}): a local sandbox adopts what a dead one left. */
     static Evaluator create(String session) {
         MagicEvaluator evaluator = MagicEvaluator.fromEnvironment(new JShellEvaluator(STARTUP), System.getenv(), session);
+        evaluator.warmUpInBackground(); // the first %bg then answers as fast as the later ones
         evaluator.addStartupLibraries(System.getenv("JBOX_MAVEN"));
         return evaluator;
     }

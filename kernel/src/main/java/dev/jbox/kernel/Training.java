@@ -17,8 +17,10 @@ import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 
 /**
- * A short scripted session against a real kernel on loopback (kernel_info, a few cells, completion, shutdown).
- * The installer runs it once with {@code -XX:ArchiveClassesAtExit} so the kernel starts from a class-data archive.
+ * A short scripted session against a real kernel on loopback: kernel_info, cells of every shape the evaluator
+ * compiles (and one it leaves to JShell), output, a {@code %bg} magic, completion, inspection, shutdown. The
+ * installer runs it once to make the start-up cache: an AOT cache on JDK 25+ ({@code -XX:AOTCacheOutput}), a
+ * class-data archive before ({@code -XX:ArchiveClassesAtExit}).
  */
 public final class Training {
 
@@ -44,7 +46,18 @@ public final class Training {
             request(shell, codec, factory, "kernel_info_request", Map.of());
             request(shell, codec, factory, "execute_request", Map.of("code", "System.out.println(\"warm\");\nint x = 1 + 1;\nx", "silent", false));
             request(shell, codec, factory, "execute_request", Map.of("code", "display(html(\"<b>x</b>\"));", "silent", false));
+            for (int i = 0; i < 3; i++) {
+                String cell = ("var w%d = 2 * 21;\nint f%d(int a) { return a + w%d; }\nclass C%d { int v = f%d(1); }\n"
+                        + "for (int i = 0; i < 3; i++) { }\nList.of(1, 2).stream().map(n -> n * w%d).collect(Collectors.toList());\n"
+                        + "new C%d().v").replace("%d", Integer.toString(i));
+                request(shell, codec, factory, "execute_request", Map.of("code", cell, "silent", false));
+            }
+            request(shell, codec, factory, "execute_request", Map.of("code", "final int fin = 1;\nint bad = \"x\";", "silent", false));
+            request(shell, codec, factory, "execute_request", Map.of("code",
+                    "for (int i = 0; i < 2000; i++) System.out.println(\"line \" + i);", "silent", false));
+            request(shell, codec, factory, "execute_request", Map.of("code", "%bg --name training true\n%wait training", "silent", false));
             request(shell, codec, factory, "complete_request", Map.of("code", "Str", "cursor_pos", 3));
+            request(shell, codec, factory, "inspect_request", Map.of("code", "Math.max", "cursor_pos", 8, "detail_level", 0));
             request(shell, codec, factory, "is_complete_request", Map.of("code", "int y ="));
             shell.close();
             iopub.close();

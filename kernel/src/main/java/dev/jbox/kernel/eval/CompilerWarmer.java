@@ -1,8 +1,12 @@
 package dev.jbox.kernel.eval;
 
+import java.io.File;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,15 +14,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import jdk.jshell.JShell;
 import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.spi.ExecutionControl;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.StandardLocation;
+import javax.tools.ToolProvider;
 
 /**
- * Gets the JIT to compile javac before the user needs it. A fresh kernel evaluates a trivial cell in about 17 ms;
- * after a few hundred evaluations the same cell takes 6 ms, because javac's own code has then been compiled by the
- * JIT. This runs those evaluations in a throwaway JShell of its own (nothing touches the user's session) on a
- * background thread after start-up, only while the user's session has been idle for {@link #QUIET_NANOS}, so
- * that it never competes with a cell (or the burst of requests around one) for the CPU. It stops after
- * {@link #ROUNDS} rounds or {@link #BUDGET_NANOS} of wall-clock time, whichever comes first; {@code JBOX_WARMUP=0}
- * turns it off.
+ * Gets the JIT to compile javac before the user needs it. A fresh kernel compiles a trivial cell in about 17 ms;
+ * after a few hundred compilations it takes a few, because javac's own code has then been compiled by the JIT. This
+ * runs those compilations in a throwaway session of its own (nothing touches the user's): the direct path's
+ * ({@link DirectPath}), or JShell's when that is the only path. It runs on a background thread after start-up,
+ * only while the user's session has been idle for {@link #QUIET_NANOS}, so that it never competes with a cell (or
+ * the burst of requests around one) for the CPU. It stops after {@link #ROUNDS} rounds or {@link #BUDGET_NANOS} of
+ * wall-clock time, whichever comes first; {@code JBOX_WARMUP=0} turns it off.
  */
 final class CompilerWarmer implements Runnable {
 
@@ -33,19 +41,25 @@ final class CompilerWarmer implements Runnable {
     /** Declarations and a void call: the other kinds of snippets. */
     private static final String[] STATEMENTS = {"int w = %d;", "Thread.onSpinWait();"};
 
+    /** Every kind of snippet the direct path compiles, as cells have them. */
+    private static final String[] DIRECT = {"1 + %d", "var v%d = %d * 2;", "int f%d(int x) { return x + %d; }",
+        "class C%d { int v = %d; }", "Thread.onSpinWait()", "for (int i = 0; i < %d % 3; i++) { }", "List<String> l%d = List.of(\"%d\");"};
+
     static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final ReentrantLock userSession;
     private final AtomicLong lastUserActivity;
     private final Iterable<String> classPath;
     private final int rounds;
+    private final boolean direct;
     private final AtomicInteger evaluated = new AtomicInteger();
 
-    CompilerWarmer(ReentrantLock userSession, AtomicLong lastUserActivity, Iterable<String> classPath, int rounds) {
+    CompilerWarmer(ReentrantLock userSession, AtomicLong lastUserActivity, Iterable<String> classPath, int rounds, boolean direct) {
         this.userSession = userSession;
         this.lastUserActivity = lastUserActivity;
         this.classPath = classPath;
         this.rounds = rounds;
+        this.direct = direct;
     }
 
     /** Snippets evaluated so far (for tests). */
@@ -58,11 +72,11 @@ final class CompilerWarmer implements Runnable {
     }
 
     /** Starts warming on a daemon thread. */
-    static void start(ReentrantLock userSession, AtomicLong lastUserActivity, Iterable<String> classPath) {
+    static void start(ReentrantLock userSession, AtomicLong lastUserActivity, Iterable<String> classPath, boolean direct) {
         if (!enabled()) {
             return;
         }
-        Thread t = new Thread(new CompilerWarmer(userSession, lastUserActivity, classPath, ROUNDS), "jbox-compiler-warmup");
+        Thread t = new Thread(new CompilerWarmer(userSession, lastUserActivity, classPath, ROUNDS, direct), "jbox-compiler-warmup");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
@@ -70,6 +84,40 @@ final class CompilerWarmer implements Runnable {
 
     @Override
     public void run() {
+        try {
+            if (direct) {
+                warmDirectPath();
+            } else {
+                warmJShell();
+            }
+        } catch (RuntimeException | InterruptedException | ExecutionControl.ExecutionControlException | IOException e) {
+            // warming is an optimisation only
+        }
+    }
+
+    /** Compiles and loads (without running) snippets of every kind in a session of its own. */
+    private void warmDirectPath() throws InterruptedException, ExecutionControl.ExecutionControlException, IOException {
+        long deadline = System.nanoTime() + BUDGET_NANOS;
+        InProcessExecution execution = new InProcessExecution(new SnippetLoader(CompilerWarmer.class.getClassLoader()));
+        Map<String, byte[]> classes = DirectPath.newClassFileMap();
+        StandardJavaFileManager files = ToolProvider.getSystemJavaCompiler().getStandardFileManager(null, null, null);
+        List<File> entries = new ArrayList<>();
+        classPath.forEach(e -> entries.add(new File(e)));
+        files.setLocation(StandardLocation.CLASS_PATH, entries);
+        DirectPath path = new DirectPath(execution, new SessionCompiler(new ReplFileManager(files, classes, n -> null)), classes,
+                new SessionNames(), DirectPath.JShellSide.NONE);
+        JShellEvaluator.DEFAULT_IMPORTS.forEach(path::addImport);
+        for (int round = 0; round < rounds && System.nanoTime() < deadline; round++) {
+            for (String template : DIRECT) {
+                awaitIdleUser();
+                String snippet = template.replace("%d", Integer.toString(round));
+                path.prepare(snippet, SnippetShape.of(snippet));
+                evaluated.incrementAndGet();
+            }
+        }
+    }
+
+    private void warmJShell() throws InterruptedException {
         long deadline = System.nanoTime() + BUDGET_NANOS;
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         // Set up like the user's session (same execution engine, same class path), so the JIT sees the same paths.
@@ -100,8 +148,6 @@ final class CompilerWarmer implements Runnable {
                     analysis.completionSuggestions("Str", 3, new int[1]);
                 }
             }
-        } catch (RuntimeException | InterruptedException e) {
-            // warming is an optimisation only
         }
     }
 

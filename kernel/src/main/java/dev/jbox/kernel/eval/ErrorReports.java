@@ -3,6 +3,7 @@ package dev.jbox.kernel.eval;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.Diag;
@@ -82,29 +83,34 @@ final class ErrorReports {
         return b.toString();
     }
 
-    static EvalResult runtimeError(JShell jshell, JShellException e, SnippetLocations locations) {
+    /**
+     * What a snippet JShell ran threw. {@code directIds} names the snippets of the direct path's classes (see
+     * {@link SnippetFrames}), whose frames JShell leaves as they are.
+     */
+    static EvalResult runtimeError(JShell jshell, JShellException e, SnippetLocations locations, Function<String, String> directIds) {
         if (e instanceof UnresolvedReferenceException ure) {
             return unresolved(jshell, ure.getSnippet());
         }
         if (e instanceof EvalException ee) {
-            return thrown(Thrown.of(ee), locations);
+            return thrown(Thrown.of(ee, directIds), locations);
         }
         String evalue = e.getMessage() == null ? "" : e.getMessage();
         return EvalResult.failed(e.getClass().getSimpleName(), evalue, List.of(e.getClass().getSimpleName() + ": " + evalue));
     }
 
     /**
-     * The same report for what a snippet threw when the kernel invoked its compiled class itself (a re-run cell,
-     * see {@code CompiledSnippets}): the execution engine's exceptions instead of JShell's.
+     * The same report for what a snippet threw when the kernel invoked its compiled class itself (the direct path's
+     * snippets, re-run cells): the execution engine's exceptions instead of JShell's.
      */
-    static EvalResult runtimeError(JShell jshell, ExecutionControl.RunException e, SnippetLocations locations) {
+    static EvalResult runtimeError(JShell jshell, ExecutionControl.RunException e, SnippetLocations locations,
+            Function<String, String> directIds) {
         if (e instanceof ExecutionControl.ResolutionException re) {
             Snippet s = jshell.snippets().filter(sn -> sn.id().equals(Integer.toString(re.id()))).findFirst().orElse(null);
             if (s instanceof DeclarationSnippet d) {
                 return unresolved(jshell, d);
             }
         }
-        return thrown(Thrown.of(e, jshell), locations);
+        return thrown(Thrown.of(e, jshell, directIds), locations);
     }
 
     private static EvalResult unresolved(JShell jshell, DeclarationSnippet s) {
@@ -115,28 +121,37 @@ final class ErrorReports {
     private static EvalResult thrown(Thrown t, SnippetLocations locations) {
         List<String> traceback = new ArrayList<>();
         appendTrace(traceback, t, locations, "");
-        return EvalResult.failed(t.className(), t.message() == null ? "" : t.message(), traceback);
+        return EvalResult.failed(t.className(), t.message() == null ? "" : withoutWrappers(t.message()), traceback);
+    }
+
+    /**
+     * A message without the wrapper classes of snippets: the JVM's helpful NullPointerException names a variable
+     * as {@code "REPL.$JShell$34.name"}; the user wrote {@code name}.
+     */
+    static String withoutWrappers(String message) {
+        return message.replaceAll("REPL\\.\\$(JShell|JBox)\\$\\d+[A-Z]*\\.", "");
     }
 
     /** An exception thrown by cell code, as JShell and the execution engine both describe it: class name, message, frames. */
     private record Thrown(String className, String message, StackTraceElement[] frames, Thrown cause) {
 
-        static Thrown of(EvalException e) {
-            Thrown cause = e.getCause() instanceof EvalException c && c != e ? of(c) : null;
-            return new Thrown(e.getExceptionClassName(), e.getMessage(), e.getStackTrace(), cause);
+        /** JShell translated the frames of its own classes; the direct path's are translated here. */
+        static Thrown of(EvalException e, Function<String, String> directIds) {
+            Thrown cause = e.getCause() instanceof EvalException c && c != e ? of(c, directIds) : null;
+            return new Thrown(e.getExceptionClassName(), e.getMessage(), SnippetFrames.translate(null, directIds, e.getStackTrace()), cause);
         }
 
         /** Its frames are raw: snippet classes are translated as JShell translates them ({@link SnippetFrames}). */
-        static Thrown of(ExecutionControl.RunException e, JShell jshell) {
-            Thrown cause = e.getCause() instanceof ExecutionControl.RunException c && c != e ? of(c, jshell) : null;
+        static Thrown of(ExecutionControl.RunException e, JShell jshell, Function<String, String> directIds) {
+            Thrown cause = e.getCause() instanceof ExecutionControl.RunException c && c != e ? of(c, jshell, directIds) : null;
             String name = e instanceof ExecutionControl.UserException u ? u.causeExceptionClass() : e.getClass().getSimpleName();
-            return new Thrown(name, e.getMessage(), SnippetFrames.translate(jshell, e.getStackTrace()), cause);
+            return new Thrown(name, e.getMessage(), SnippetFrames.translate(jshell, directIds, e.getStackTrace()), cause);
         }
     }
 
     private static void appendTrace(List<String> out, Thrown e, SnippetLocations locations, String prefix) {
         String msg = e.message();
-        out.add(prefix + e.className() + (msg == null ? "" : ": " + msg));
+        out.add(prefix + e.className() + (msg == null ? "" : ": " + withoutWrappers(msg)));
         StackTraceElement[] frames = e.frames();
         int last = -1;
         for (int i = 0; i < frames.length; i++) {
@@ -168,7 +183,7 @@ final class ErrorReports {
         if (!isUserFrame(f)) {
             return f.toString();
         }
-        String cls = f.getClassName() == null ? "" : f.getClassName().replaceFirst("^REPL\\.\\$JShell\\$\\d+[A-Z]*\\$?", "");
+        String cls = f.getClassName() == null ? "" : f.getClassName().replaceFirst("^REPL\\.\\$(JShell|JBox)\\$\\d+[A-Z]*\\$?", "");
         String method = f.getMethodName() == null || f.getMethodName().equals("do_it$") ? "" : f.getMethodName();
         String name = cls.isEmpty() ? method : method.isEmpty() ? cls : cls + "." + method;
         String where = locations.describe(f.getFileName().substring(1), f.getLineNumber());

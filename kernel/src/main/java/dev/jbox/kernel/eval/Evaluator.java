@@ -48,6 +48,14 @@ public interface Evaluator extends AutoCloseable {
      */
     void addToClassPath(List<Path> entries);
 
+    /**
+     * The kernel runs work this evaluator does not see (a magic) until it is called again with {@code false}: the
+     * evaluator's own background work (compiler warm-up, start-up that no cell waits for) holds back meanwhile, so
+     * that the two do not share the CPU. Called from the thread that runs {@link #evaluate}.
+     */
+    default void runningElsewhere(boolean running) {
+    }
+
     /** Renders any value the way an {@code execute_result} would (also used by {@code display(Object)}). */
     MimeBundle render(Object value);
 

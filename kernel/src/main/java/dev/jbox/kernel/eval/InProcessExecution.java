@@ -23,11 +23,17 @@ import jdk.jshell.spi.ExecutionEnv;
  * <p>Stopping: the running snippet thread is interrupted at once (ends sleeps, waits, stdin reads); if it is still
  * alive after {@link #ESCALATE_AFTER_MILLIS}, it is forced: on JDKs whose {@link LocalExecutionControl} weaves stop
  * checks into snippet bytecode (JDK 22+), by raising that check's flag for that thread only (see
- * {@link TargetedStopCheck}); on older JDKs with {@code Thread.stop}.
+ * {@link TargetedStopCheck}); on older JDKs with {@code Thread.stop}. The thread waiting for the snippet is woken by
+ * the stop request itself, not by a polling timer, so the whole stop takes about the escalation delay.
  */
 final class InProcessExecution extends LocalExecutionControl {
 
-    static final long ESCALATE_AFTER_MILLIS = 300;
+    /**
+     * How long an interrupted snippet may take to end by itself (a sleep or a read ends at once; code that checks
+     * {@code Thread.interrupted()} ends at its next check) before it is forced. The jshell tool forces at once; a
+     * short grace lets cooperative code run its finally blocks, and keeps interrupt to error reply under 100 ms.
+     */
+    static final long ESCALATE_AFTER_MILLIS = 30;
     /** The method JShell generates in each snippet's class to run it. */
     private static final String DO_IT = "do_it$";
     private static final Object NO_VALUE = new Object();
@@ -38,6 +44,8 @@ final class InProcessExecution extends LocalExecutionControl {
     private volatile Thread running;
     private volatile long stopRequestedAt;
     private volatile Object lastValue = NO_VALUE;
+    /** Notified when the running snippet ends or a stop is requested: what {@link #awaitEnd} waits on. */
+    private final Object runState = new Object();
     /** Invocations so far and the last invoked class: how the evaluator learns which class holds the snippet it just ran. */
     private long invocations;
     private String lastInvokedClass;
@@ -71,6 +79,9 @@ final class InProcessExecution extends LocalExecutionControl {
         if (t != null) {
             t.interrupt();
         }
+        synchronized (runState) {
+            runState.notifyAll();
+        }
     }
 
     /** The value the last invocation returned, once; {@link #hasValue} is false when there was none. */
@@ -99,6 +110,11 @@ final class InProcessExecution extends LocalExecutionControl {
         invocations++;
         lastInvokedClass = className;
         return super.invoke(className, methodName);
+    }
+
+    /** A class of the session (a snippet's, or one of the class path's), by binary name. */
+    Class<?> classNamed(String name) throws ClassNotFoundException {
+        return findClass(name);
     }
 
     /** How many snippet classes were invoked so far (JShell's own runs and {@link #rerun} both count). */
@@ -130,6 +146,7 @@ final class InProcessExecution extends LocalExecutionControl {
         CellOutput target = cell;
         Object[] result = new Object[1];
         Throwable[] failure = new Throwable[1];
+        boolean[] ended = new boolean[1];
         Thread t = new Thread(() -> {
             if (target != null) {
                 CurrentCell.bind(target);
@@ -138,6 +155,11 @@ final class InProcessExecution extends LocalExecutionControl {
                 result[0] = doit.invoke(null);
             } catch (Throwable e) {
                 failure[0] = e;
+            } finally {
+                synchronized (runState) {
+                    ended[0] = true;
+                    runState.notifyAll();
+                }
             }
         }, "jbox-cell-" + THREADS.incrementAndGet());
         t.setDaemon(true);
@@ -149,7 +171,7 @@ final class InProcessExecution extends LocalExecutionControl {
         }
         t.start();
         try {
-            awaitEnd(t);
+            awaitEnd(t, ended);
         } finally {
             running = null;
         }
@@ -166,21 +188,25 @@ final class InProcessExecution extends LocalExecutionControl {
         return valueString(result[0]);
     }
 
-    private void awaitEnd(Thread t) throws InterruptedException {
+    /** Waits until {@code ended[0]} (set under {@link #runState} by the snippet thread), forcing a stop when asked. */
+    private void awaitEnd(Thread t, boolean[] ended) throws InterruptedException {
         boolean forced = false;
         try {
-            while (true) {
-                t.join(25);
-                if (!t.isAlive()) {
-                    return;
-                }
-                long at = stopRequestedAt;
-                if (at != 0) {
+            synchronized (runState) {
+                while (!ended[0] && t.isAlive()) { // a forced stop may kill the thread before it sets ended
+                    long at = stopRequestedAt;
+                    if (at == 0) {
+                        runState.wait(1000); // woken by the end of the snippet or by a stop request
+                        continue;
+                    }
                     t.interrupt(); // again: the code may have swallowed the first one
-                    if (!forced && System.nanoTime() - at > TimeUnit.MILLISECONDS.toNanos(ESCALATE_AFTER_MILLIS)) {
+                    long waited = System.nanoTime() - at;
+                    long grace = TimeUnit.MILLISECONDS.toNanos(ESCALATE_AFTER_MILLIS);
+                    if (!forced && waited >= grace) {
                         forced = true;
                         force(t);
                     }
+                    runState.wait(forced ? 5 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(grace - waited)));
                 }
             }
         } finally {

@@ -5,7 +5,10 @@ import dev.jbox.kernel.display.Display;
 import dev.jbox.kernel.display.MimeBundle;
 import dev.jbox.kernel.display.MimeRenderable;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.security.CodeSource;
@@ -17,9 +20,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.StandardLocation;
+import javax.tools.ToolProvider;
 import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.Diag;
 import jdk.jshell.JShell;
@@ -31,9 +39,15 @@ import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
 import jdk.jshell.spi.ExecutionControl;
 
 /**
- * {@link Evaluator} on an in-process JShell: cells share objects with the kernel. Construction returns quickly;
- * the default imports, the startup snippets and a warm-up compile run on a background thread, and the first
- * request waits for them.
+ * {@link Evaluator} on an in-process JShell: cells share objects with the kernel. Most snippets are compiled by
+ * {@link DirectPath}, jbox's own compile path, whose cost does not grow with the session; JShell evaluates the
+ * rest (imports, modifiers, forward references, errors) and provides completion and inspection. The two share one
+ * session: each sees the other's declarations (see {@link JShellDeclarations}), and a name JShell takes over
+ * leaves the direct path together with the declarations that depend on it.
+ *
+ * <p>Construction returns quickly. The direct path's first compilation (javac's warm-up) runs on a background
+ * thread and the first request waits for it; JShell's own start-up (the default imports) follows on that thread,
+ * and only what needs JShell waits for that.
  *
  * <pre>{@code
  * try (Evaluator ev = new JShellEvaluator(List.of("import static java.lang.Math.*;"))) {
@@ -67,16 +81,15 @@ public final class JShellEvaluator implements Evaluator {
             "import java.time.*;",
             "import static dev.jbox.kernel.display.Display.*;");
 
-    /** Holds the value of the last expression cell (see {@link #valueAssignment}). */
+    /** Holds the value of the last expression cell. */
     public static final String VALUE_VARIABLE = "$jboxValue";
 
     /** Declares {@link #VALUE_VARIABLE} once per session; value cells assign it. */
     static final String VALUE_DECLARATION = "Object " + VALUE_VARIABLE + " = null;";
 
     /**
-     * Per snippet text, whether it compiled as a value declaration last time, so that a re-run void call does not
-     * try again; the snippet is still compiled and run every time. Cleared when a declaration or import changes;
-     * a stale entry costs only speed, never correctness (see {@link #evalValue}).
+     * Per snippet text, whether it compiled as a value assignment in JShell last time, so that a re-run void call
+     * does not try again. Cleared when a declaration or import changes; a stale entry costs only speed.
      */
     private final Map<String, Boolean> valueExpressions = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -85,44 +98,84 @@ public final class JShellEvaluator implements Evaluator {
         }
     };
 
+    private final boolean directEnabled;
     private final CompiledSnippets compiled = new CompiledSnippets();
-    /** The session's declaration of {@link #VALUE_VARIABLE}. */
-    private Snippet valueVariable;
     private final InProcessExecution execution;
-    private final JShell jshell;
-    private final SourceCodeAnalysis analysis;
+    private final SnippetLoader loader;
+    private final Map<String, byte[]> directClasses = DirectPath.newClassFileMap();
+    private final SessionNames names = new SessionNames();
+    private final JShellDeclarations jshellSide;
     private final SnippetLocations locations = new SnippetLocations();
     private final ReentrantLock session = new ReentrantLock();
+    /** JShell itself: its start-up runs beside the first cells. Taken after {@link #session} when both are. */
+    private final ReentrantLock jshellLock = new ReentrantLock();
     /** When the user's session was last used ({@link System#nanoTime()}), for {@link CompilerWarmer}. */
     private final AtomicLong lastUse = new AtomicLong(System.nanoTime() - CompilerWarmer.QUIET_NANOS);
-    private final CountDownLatch ready = new CountDownLatch(1);
+    /** The direct path can compile (its first compilation ran). */
+    private final CountDownLatch directReady = new CountDownLatch(1);
+    /** JShell exists (its analysis works). */
+    private final CountDownLatch jshellBuilt = new CountDownLatch(1);
+    /** The first cell ended: JShell's start-up, which the first cells do not need, waits for it (or a moment). */
+    private final CountDownLatch firstCellDone = new CountDownLatch(1);
+    /** A magic runs (see {@link #runningElsewhere}): JShell's start and the compiler warm-up wait. */
+    private volatile boolean magicRunning;
+    private volatile boolean closed;
+    /** Someone waits for JShell (a magic may add to the class path, for one): its start waits for nothing more. */
+    private volatile boolean jshellWanted;
+    /** JShell ran its start-up snippets. */
+    private final CountDownLatch jshellReady = new CountDownLatch(1);
+    private final List<String> classPath = new ArrayList<>();
+    // Made on the start-up threads and read after the latches above, which order those writes before the reads.
+    private StandardJavaFileManager directFiles;
+    private SessionCompiler compiler;
+    private DirectPath direct;
+    private JShell jshell;
+    private SourceCodeAnalysis analysis;
+    /** The kernel's declaration of {@link #VALUE_VARIABLE} on the direct path. */
+    private SessionNames.Declaration valueDeclaration;
+    private Field valueField;
+    /** Without the direct path: JShell's declaration of {@link #VALUE_VARIABLE}. */
+    private Snippet jshellValueVariable;
     private volatile boolean interruptRequested;
     private long cellSerial;
+    private long directSnippets;
 
     public JShellEvaluator(List<String> startupSnippets) {
+        this(startupSnippets, !"0".equals(System.getenv("JBOX_DIRECT")));
+    }
+
+    /**
+     * {@code direct} false sends every snippet through JShell (the tests compare the two paths with it). Returns at
+     * once: the compilers start on two threads, so that a kernel answers magics, which need neither, meanwhile.
+     */
+    JShellEvaluator(List<String> startupSnippets, boolean direct) {
         StdStreams.install();
-        execution = new InProcessExecution(new SnippetLoader(JShellEvaluator.class.getClassLoader()));
-        jshell = JShell.builder()
-                .executionEngine(new InProcessExecution.Provider(execution), Map.of())
-                .in(InputStream.nullInputStream())
-                .out(StdStreams.kernelErr())
-                .err(StdStreams.kernelErr())
-                .build();
-        analysis = jshell.sourceCodeAnalysis();
+        directEnabled = direct;
+        loader = new SnippetLoader(JShellEvaluator.class.getClassLoader());
+        execution = new InProcessExecution(loader);
+        classPath.addAll(classPath());
+        jshellSide = new JShellDeclarations(names, loader::jshellClassNames);
         Display.setRenderer(this::render);
         List<String> startup = new ArrayList<>(DEFAULT_IMPORTS);
         startup.addAll(startupSnippets);
-        Thread warmUp = new Thread(() -> warmUp(startup), "jbox-jshell-warmup");
-        warmUp.setDaemon(true);
-        warmUp.start();
+        Thread compilerStart = new Thread(() -> startDirectPath(startup), "jbox-compiler-start");
+        compilerStart.setDaemon(true);
+        compilerStart.start();
+        Thread jshellStart = new Thread(() -> startJShell(startup), "jbox-jshell-start");
+        jshellStart.setDaemon(true);
+        jshellStart.start();
     }
 
-    /** Blocks until the startup snippets ran (tests and the kernel's startup measurement use it). */
+    /** Blocks until the first cell can run (tests and the kernel's startup measurement use it). */
     public void awaitReady() {
+        await(directReady);
+    }
+
+    private static void await(CountDownLatch latch) {
         boolean interrupted = false;
         while (true) {
             try {
-                ready.await();
+                latch.await();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
@@ -133,31 +186,114 @@ public final class JShellEvaluator implements Evaluator {
         }
     }
 
-    private void warmUp(List<String> startup) {
+    /** The direct path, and its first compilation (the value variable): javac's classes load, its code warms. */
+    private void startDirectPath(List<String> startup) {
         session.lock();
         try {
-            for (String entry : classPath()) {
-                jshell.addToClasspath(entry);
-            }
+            directFiles = ToolProvider.getSystemJavaCompiler().getStandardFileManager(null, null, null);
+            setClassPath(directFiles, classPath);
+            compiler = new SessionCompiler(new ReplFileManager(directFiles, directClasses, loader::bytecodes));
+            direct = new DirectPath(execution, compiler, directClasses, names, jshellSide);
             for (String snippet : startup) {
-                for (SnippetEvent e : jshell.eval(snippet)) {
-                    if (e.status() == Snippet.Status.REJECTED || e.exception() != null) {
-                        StdStreams.kernelErr().println("jbox: startup snippet failed: " + snippet.strip() + " "
-                                + jshell.diagnostics(e.snippet()).map(d -> d.getMessage(java.util.Locale.ROOT)).collect(Collectors.toList()));
-                    }
+                if (SnippetShape.of(snippet.strip()).kind() == SnippetShape.Kind.IMPORT) {
+                    direct.addImport(snippet);
                 }
             }
-            declareValueVariable();
-            jshell.eval("{}"); // compiles and runs once, so the first cell does not pay for it
-            analysis.analyzeCompletion("1 + 1");
-            analysis.completionSuggestions("Str", 3, new int[1]);
-        } catch (RuntimeException e) {
-            StdStreams.kernelErr().println("jbox: JShell warm-up failed: " + e);
+            if (directEnabled) {
+                declareValueVariable();
+            }
+        } catch (RuntimeException | Error e) {
+            StdStreams.kernelErr().println("jbox: the compile path did not start (every cell goes through JShell): " + e);
         } finally {
             session.unlock();
-            ready.countDown();
+            directReady.countDown();
         }
-        CompilerWarmer.start(session, lastUse, classPath());
+    }
+
+    /**
+     * The session's JShell and its start-up snippets. They wait for the direct path's start and for the first cell
+     * (at most a second), which need no JShell: on two cores, starting both compilers at once delays the first result.
+     */
+    private void startJShell(List<String> startup) {
+        await(directReady);
+        try {
+            firstCellDone.await(1, TimeUnit.SECONDS);
+            while (magicRunning && !jshellWanted) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            withJShell(() -> {
+                jshell = JShell.builder()
+                        .executionEngine(new InProcessExecution.Provider(execution), Map.of())
+                        .fileManager(standard -> new ReplFileManager(standard, directClasses, name -> null))
+                        .in(InputStream.nullInputStream())
+                        .out(StdStreams.kernelErr())
+                        .err(StdStreams.kernelErr())
+                        .build();
+                analysis = jshell.sourceCodeAnalysis();
+                jshellSide.attach(jshell);
+                return null;
+            });
+        } finally {
+            jshellBuilt.countDown();
+        }
+        try {
+            for (String entry : classPath) {
+                withJShell(() -> {
+                    jshell.addToClasspath(entry);
+                    return null;
+                });
+            }
+            for (String snippet : startup) {
+                withJShell(() -> {
+                    for (SnippetEvent e : jshell.eval(snippet)) {
+                        if (e.status() == Snippet.Status.REJECTED || e.exception() != null) {
+                            StdStreams.kernelErr().println("jbox: startup snippet failed: " + snippet.strip() + " "
+                                    + jshell.diagnostics(e.snippet()).map(d -> d.getMessage(java.util.Locale.ROOT)).collect(Collectors.toList()));
+                        }
+                    }
+                    return null;
+                });
+            }
+            withJShell(() -> {
+                if (!directEnabled) {
+                    declareJShellValueVariable();
+                }
+                jshellSide.refresh();
+                analysis.analyzeCompletion("1 + 1");
+                return analysis.completionSuggestions("Str", 3, new int[1]);
+            });
+        } catch (RuntimeException e) {
+            if (closed) {
+                return; // the kernel stopped while JShell was starting: nothing failed
+            }
+            StdStreams.kernelErr().println("jbox: JShell warm-up failed: " + e);
+        } finally {
+            jshellReady.countDown();
+        }
+        CompilerWarmer.start(session, lastUse, classPath, directEnabled && valueDeclaration != null);
+    }
+
+    /**
+     * Runs {@code work} with JShell, once its start-up is done. Callers that also hold {@link #session} take it
+     * first; JShell's start-up takes only this lock, step by step, so cells that do not need JShell run beside it.
+     */
+    private <T> T withJShell(Supplier<T> work) {
+        jshellLock.lock();
+        try {
+            return work.get();
+        } finally {
+            jshellLock.unlock();
+        }
+    }
+
+    private <T> T withReadyJShell(Supplier<T> work) {
+        jshellWanted = true;
+        await(jshellReady);
+        return withJShell(work);
     }
 
     /** The kernel's class path (also in surefire and in a shaded jar), so cells can use dev.jbox classes. */
@@ -179,6 +315,14 @@ public final class JShellEvaluator implements Evaluator {
         return entries;
     }
 
+    private static void setClassPath(StandardJavaFileManager files, List<String> entries) {
+        try {
+            files.setLocation(StandardLocation.CLASS_PATH, entries.stream().map(File::new).collect(Collectors.toList()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public EvalResult evaluate(String code, CellOutput output) {
         awaitReady();
@@ -195,6 +339,7 @@ public final class JShellEvaluator implements Evaluator {
         } finally {
             lastUse.set(System.nanoTime());
             session.unlock();
+            firstCellDone.countDown();
         }
     }
 
@@ -211,15 +356,26 @@ public final class JShellEvaluator implements Evaluator {
             if (interruptRequested) {
                 return ErrorReports.interrupted();
             }
-            CompletionInfo info = analysis.analyzeCompletion(remaining);
-            if (info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) {
-                break;
+            if (JavaTokens.of(remaining).isEmpty()) {
+                break; // comments and blanks
             }
-            boolean complete = info.completeness().isComplete() && info.source() != null;
-            // An incomplete or unknown rest is compiled as it is: the compiler says best what is wrong with it.
-            // JShell's source keeps the whitespace before the snippet; without it, line numbers count from the code.
-            String source = complete ? info.source().stripLeading() : remaining.strip();
-            String rest = complete ? info.remaining() : "";
+            String source;
+            String rest;
+            SnippetSplitter.Split quick = SnippetSplitter.first(remaining);
+            if (quick != null) {
+                source = quick.source();
+                rest = quick.rest();
+            } else {
+                CompletionInfo info = split(remaining);
+                if (info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) {
+                    break;
+                }
+                boolean complete = info.completeness().isComplete() && info.source() != null;
+                // An incomplete or unknown rest is compiled as it is: the compiler says best what is wrong with it.
+                // JShell's source keeps the whitespace before the snippet; without it, line numbers count from the code.
+                source = complete ? info.source().stripLeading() : remaining.strip();
+                rest = complete ? info.remaining() : "";
+            }
             int firstLine = lineOf(code, startOf(code, source, consumed));
             value = null;
             SnippetOutcome outcome = evalSnippet(source, firstLine, output);
@@ -233,6 +389,13 @@ public final class JShellEvaluator implements Evaluator {
         return interruptRequested ? ErrorReports.interrupted() : EvalResult.ok(value);
     }
 
+    /** JShell's reading of where the first snippet of {@code code} ends (it depends on the text alone). */
+    private CompletionInfo split(String code) {
+        jshellWanted = true;
+        await(jshellBuilt);
+        return withJShell(() -> analysis.analyzeCompletion(code));
+    }
+
     private record SnippetOutcome(MimeBundle value, EvalResult error) {
     }
 
@@ -241,9 +404,108 @@ public final class JShellEvaluator implements Evaluator {
         if (known != null) {
             return rerun(known, firstLine);
         }
+        SnippetShape shape = SnippetShape.of(source);
+        if (valueDeclaration != null) {
+            DirectPath.Prepared p;
+            try {
+                p = direct.prepare(source, shape);
+            } catch (ExecutionControl.ExecutionControlException e) {
+                p = null; // it could not be loaded: JShell's way will say why
+            }
+            if (p != null) {
+                directSnippets++;
+                locations.record(p.snippetId(), firstLine);
+                if (!p.cacheable()) {
+                    declarationsChanged();
+                }
+                if (p.className() == null) {
+                    return new SnippetOutcome(null, null);
+                }
+                CompiledSnippets.Compiled c = new CompiledSnippets.Compiled(p.className(), p.snippetId(), p.showsValue());
+                if (p.cacheable()) {
+                    compiled.put(source, c);
+                }
+                return rerun(c, firstLine);
+            }
+        }
+        return withReadyJShell(() -> viaJShell(source, shape, firstLine, output));
+    }
+
+    /**
+     * Evaluates {@code source} with JShell. Before: the direct path's declarations it mentions become visible to
+     * JShell, and when it declares a name the direct path holds, the declarations that depend on that name move to
+     * JShell (JShell updates dependents on a redefinition; the direct path leaves redefinitions with dependents to
+     * it). After: what JShell declared is known to the direct path, and an import it accepted joins the direct
+     * path's imports.
+     */
+    private SnippetOutcome viaJShell(String snippet, SnippetShape shape, int firstLine, CellOutput output) {
+        CompletionInfo info = analysis.analyzeCompletion(snippet);
+        String source = info.completeness().isComplete() && info.source() != null && info.remaining().isBlank()
+                ? info.source().stripLeading() : snippet; // as JShell would have split it (a semicolon it adds)
+        Set<String> declared = declaredNames(source, shape);
+        List<SessionNames.Declaration> moved = names.dependentsClosure(declared);
+        declared.forEach(jshellSide::unmirror);
+        moved.forEach(d -> jshellSide.unmirror(d.name()));
+        for (SessionNames.Declaration d : moved) {
+            direct.drop(d);
+            Set<String> needs = new LinkedHashSet<>(JavaTokens.identifiers(d.source()));
+            needs.removeAll(declared);
+            jshellSide.mirror(needs);
+            // a variable is declared again without its initializer, which JShell would not run again either
+            jshell.eval(d.kind() == SessionNames.Kind.VARIABLE ? d.typeText() + " " + d.name() + ";" : d.source());
+        }
+        Set<String> needs = new LinkedHashSet<>(JavaTokens.identifiers(source));
+        needs.removeAll(declared);
+        needs.add(VALUE_VARIABLE); // JShell's value cells assign it
+        jshellSide.mirror(needs);
+        SnippetOutcome outcome;
+        try {
+            outcome = evalWithJShell(snippet, source, firstLine, output);
+        } finally {
+            jshellSide.refresh();
+            for (String name : declared) {
+                for (SessionNames.Declaration d : List.copyOf(names.all(name))) {
+                    if (jshellSide.declares(name, d.kind())) {
+                        direct.drop(d); // JShell's declaration replaced it
+                    }
+                }
+                jshellSide.mirror(List.of(name)); // what the direct path still declares of that name, visible again
+            }
+            if (!moved.isEmpty() || !declared.isEmpty()) {
+                declarationsChanged();
+            }
+        }
+        if (shape.kind() == SnippetShape.Kind.IMPORT && outcome.error() == null && direct != null) {
+            direct.addImport(source);
+            declarationsChanged();
+        }
+        return outcome;
+    }
+
+    /** The names {@code source} declares: from its shape, or from JShell's reading of it when the shape says nothing. */
+    private Set<String> declaredNames(String source, SnippetShape shape) {
+        Set<String> names = new LinkedHashSet<>();
+        if (shape.name() != null) {
+            names.add(shape.name());
+        } else if (shape.kind() == SnippetShape.Kind.OTHER) {
+            try {
+                for (Snippet s : analysis.sourceToSnippets(source)) {
+                    if (s instanceof DeclarationSnippet d) {
+                        names.add(d.name());
+                    }
+                }
+            } catch (RuntimeException e) {
+                // JShell will report what is wrong with it
+            }
+        }
+        return names;
+    }
+
+    /** {@code key}: the snippet's text as the cell had it, under which a re-run finds its compiled class. */
+    private SnippetOutcome evalWithJShell(String key, String source, int firstLine, CellOutput output) {
         String asValue = valueAssignment(source);
         if (asValue != null) {
-            SnippetOutcome o = evalValue(source, asValue, firstLine);
+            SnippetOutcome o = evalValue(key, asValue, firstLine);
             valueExpressions.put(source, o != null); // next time, skip what does not compile as a value
             if (o != null) {
                 return o;
@@ -278,8 +540,8 @@ public final class JShellEvaluator implements Evaluator {
                 return new SnippetOutcome(null, ErrorReports.compileError(errors, source, firstLine));
             }
             if (e.exception() != null) {
-                remember(source, main, invocationsBefore);
-                return new SnippetOutcome(null, ErrorReports.runtimeError(jshell, e.exception(), locations));
+                remember(key, main, invocationsBefore);
+                return new SnippetOutcome(null, ErrorReports.runtimeError(jshell, e.exception(), locations, this::directSnippetId));
             }
             if (s instanceof DeclarationSnippet d && (e.status() == Snippet.Status.RECOVERABLE_DEFINED
                     || e.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED)) {
@@ -292,7 +554,7 @@ public final class JShellEvaluator implements Evaluator {
             }
         }
         if (mainEvents == 1) {
-            remember(source, main, invocationsBefore);
+            remember(key, main, invocationsBefore);
         }
         return new SnippetOutcome(value, null);
     }
@@ -310,7 +572,10 @@ public final class JShellEvaluator implements Evaluator {
         compiled.put(source, new CompiledSnippets.Compiled(execution.lastInvokedClass(), s.id(), producesValue(s)));
     }
 
-    /** Runs {@code source}'s class again instead of compiling it again (see {@link CompiledSnippets}). */
+    /**
+     * Runs a compiled snippet class (the direct path's, or a re-run of JShell's) as JShell runs one: on a cell
+     * thread, stoppable. A value it shows also becomes {@link #VALUE_VARIABLE}'s.
+     */
     private SnippetOutcome rerun(CompiledSnippets.Compiled c, int firstLine) {
         locations.record(c.snippetId(), firstLine);
         Object v;
@@ -319,33 +584,57 @@ public final class JShellEvaluator implements Evaluator {
         } catch (ExecutionControl.StoppedException e) {
             return new SnippetOutcome(null, ErrorReports.interrupted());
         } catch (ExecutionControl.RunException e) {
-            return new SnippetOutcome(null, ErrorReports.runtimeError(jshell, e, locations));
+            return new SnippetOutcome(null, ErrorReports.runtimeError(jshell, e, locations, this::directSnippetId));
         } catch (ExecutionControl.ExecutionControlException e) {
-            compiled.clear(); // not the user's failure: from now on, through JShell again
-            String msg = "jbox could not run the compiled cell again (" + e.getMessage() + "); run the cell once more";
+            compiled.clear(); // not the user's failure: from now on, compiled again
+            String msg = "jbox could not run the compiled cell (" + e.getMessage() + "); run the cell once more";
             return new SnippetOutcome(null, EvalResult.failed("InternalError", msg, List.of("InternalError: " + msg)));
         }
         if (interruptRequested || execution.stopRequested()) {
             return new SnippetOutcome(null, ErrorReports.interrupted());
         }
         boolean shown = c.showsValue() && InProcessExecution.hasValue(v) && !Display.isDisplayId(v);
+        if (shown && DirectPath.isOwnClass(c.className())) {
+            storeValue(v); // JShell's value snippets assign it themselves
+        }
         return new SnippetOutcome(shown ? render(v) : null, null);
     }
 
+    /** Sets {@link #VALUE_VARIABLE}; the kernel's declaration comes back if a cell of the user's replaced it. */
+    private void storeValue(Object v) {
+        if (valueDeclaration == null) {
+            return;
+        }
+        if (names.get(VALUE_VARIABLE, SessionNames.Kind.VARIABLE) != valueDeclaration) {
+            if (jshellSide.owns(VALUE_VARIABLE) || names.has(VALUE_VARIABLE)
+                    && !names.dependents(VALUE_VARIABLE, null).isEmpty()) {
+                return; // the user's declaration, which something depends on: theirs
+            }
+            direct.redeclare(valueDeclaration);
+            declarationsChanged();
+        }
+        try {
+            valueField.set(null, v);
+        } catch (IllegalAccessException | IllegalArgumentException e) {
+            StdStreams.kernelErr().println("jbox: cannot keep the cell's value in " + VALUE_VARIABLE + ": " + e);
+        }
+    }
+
     /**
-     * For an expression with a value, the same as an assignment to {@link #VALUE_VARIABLE}; else null.
+     * For an expression with a value that JShell evaluates, the same as an assignment to {@link #VALUE_VARIABLE};
+     * else null.
      *
      * <p>Why: JShell keeps every expression's value in a new temporary variable ({@code $1}, {@code $2}, ...), and
      * each of them is imported into every later snippet's compilation, so each cell compiled slower than the one
-     * before (15 ms after 200 expression cells, 45 ms after 1,200). Compiling the temporary variable's typed
-     * wrapper also costs several times an assignment. One {@code Object} variable, declared at startup and assigned
-     * by every value cell, keeps the cost flat (an assignment also compiles about 18% faster than redeclaring the
-     * variable each time). Cells show values, not {@code $N} names, so nothing visible changes; the last value stays
-     * reachable as {@code $jboxValue}. Which snippets to try is decided from the text ({@link ExpressionShape}), not
-     * by asking JShell, whose analysis costs as much as the compilation itself; what the rewrite cannot compile (a
-     * void call, a lambda, an unresolved name) runs as written, so the guess only ever costs time.
+     * before. The kernel's variable (declared on the direct path, visible to JShell as a mirror) takes the value
+     * instead. Which snippets to try is decided from the text ({@link ExpressionShape}); what the rewrite cannot
+     * compile (a void call, a lambda, an unresolved name) runs as written, so the guess only ever costs time.
      */
     private String valueAssignment(String source) {
+        if (directEnabled ? names.get(VALUE_VARIABLE, SessionNames.Kind.VARIABLE) != valueDeclaration || valueDeclaration == null
+                : jshellValueVariable == null || !jshell.status(jshellValueVariable).isActive()) {
+            return null;
+        }
         String expression = source.strip();
         while (expression.endsWith(";")) {
             expression = expression.substring(0, expression.length() - 1).stripTrailing();
@@ -368,12 +657,6 @@ public final class JShellEvaluator implements Evaluator {
 
     /** Evaluates {@code assignment}, made of {@code source}; null if it did not compile (then nothing ran). */
     private SnippetOutcome evalValue(String source, String assignment, int firstLine) {
-        if (valueVariable == null || !jshell.status(valueVariable).isActive()) {
-            if (assignment.indexOf(VALUE_VARIABLE, VALUE_VARIABLE.length()) >= 0) {
-                return null; // reads the user's own declaration of the name: JShell's way
-            }
-            declareValueVariable(); // a declaration of the user's replaced it: the name is the kernel's
-        }
         execution.takeLastValue();
         long invocationsBefore = execution.invocations();
         List<SnippetEvent> events = jshell.eval(assignment);
@@ -395,19 +678,40 @@ public final class JShellEvaluator implements Evaluator {
         locations.record(main.snippet().id(), firstLine);
         remember(source, main, invocationsBefore);
         if (main.exception() != null) {
-            return new SnippetOutcome(null, ErrorReports.runtimeError(jshell, main.exception(), locations));
+            return new SnippetOutcome(null, ErrorReports.runtimeError(jshell, main.exception(), locations, this::directSnippetId));
         }
         return new SnippetOutcome(shownValue(main), null);
     }
 
+    /** The snippet id of a class of the direct path's (stack traces name it), or null. */
+    private String directSnippetId(String topLevelClass) {
+        DirectPath d = direct;
+        return d == null ? null : d.snippetIdOf(topLevelClass);
+    }
+
+    /** Declares the kernel's {@link #VALUE_VARIABLE} on the direct path (at start-up: javac's first compilation). */
     private void declareValueVariable() {
-        valueVariable = null;
+        try {
+            DirectPath.Prepared p = direct.prepare(VALUE_DECLARATION, SnippetShape.of(VALUE_DECLARATION));
+            if (p != null) {
+                SessionNames.Declaration d = names.get(VALUE_VARIABLE, SessionNames.Kind.VARIABLE);
+                valueField = direct.field(d);
+                valueDeclaration = d;
+                return;
+            }
+        } catch (ExecutionControl.ExecutionControlException | ReflectiveOperationException e) {
+            StdStreams.kernelErr().println("jbox: " + e);
+        }
+        StdStreams.kernelErr().println("jbox: the compile path could not start; every cell goes through JShell");
+    }
+
+    /** Without the direct path, JShell declares {@link #VALUE_VARIABLE} (value cells assign it). */
+    private void declareJShellValueVariable() {
         for (SnippetEvent e : jshell.eval(VALUE_DECLARATION)) {
             if (e.causeSnippet() == null && e.status() == Snippet.Status.VALID) {
-                valueVariable = e.snippet();
+                jshellValueVariable = e.snippet();
             }
         }
-        declarationsChanged();
     }
 
     /** A new type, signature or import may change what a text means: forget what was learnt from compiling texts. */
@@ -460,24 +764,39 @@ public final class JShellEvaluator implements Evaluator {
         return line;
     }
 
-    /** How many snippets JShell holds, active or not (each evaluation adds at least one; re-runs add none). */
+    /** How many snippets were compiled so far, by JShell or the direct path (re-runs compile nothing). */
     long snippetCount() {
         session.lock();
         try {
-            return jshell.snippets().count();
+            return directSnippets + withReadyJShell(() -> jshell.snippets().count());
         } finally {
             lastUse.set(System.nanoTime());
             session.unlock();
         }
     }
 
-    /** How many declarations and imports are active: each one is imported into every later snippet's compilation. */
+    /** How many declarations and imports JShell holds: each one is imported into every one of its compilations. */
     long activeDeclarations() {
         session.lock();
         try {
-            return jshell.snippets().filter(sn -> sn instanceof PersistentSnippet && jshell.status(sn).isActive()).count();
+            return withReadyJShell(() -> jshell.snippets().filter(sn -> sn instanceof PersistentSnippet && jshell.status(sn).isActive()).count());
         } finally {
             lastUse.set(System.nanoTime());
+            session.unlock();
+        }
+    }
+
+    /** How many of the session's classes the direct path's last compilation listed to javac. */
+    int lastCompilationClassCount() {
+        return direct.lastVisibleCount();
+    }
+
+    /** How many snippets JShell evaluated for cells (the rest took the direct path; mirrors are not counted). */
+    long jshellSnippetCount() {
+        session.lock();
+        try {
+            return withReadyJShell(() -> jshell.snippets().count() - jshellSide.mirrorSnippets());
+        } finally {
             session.unlock();
         }
     }
@@ -493,21 +812,46 @@ public final class JShellEvaluator implements Evaluator {
         awaitReady();
         session.lock();
         try {
-            int start = unitStart(code, cursor);
-            int[] anchor = {-1};
-            List<SourceCodeAnalysis.Suggestion> suggestions =
-                    analysis.completionSuggestions(code.substring(start), cursor - start, anchor);
-            List<String> matches = new ArrayList<>();
-            suggestions.stream().filter(SourceCodeAnalysis.Suggestion::matchesType)
-                    .map(SourceCodeAnalysis.Suggestion::continuation).forEach(matches::add);
-            suggestions.stream().filter(s -> !s.matchesType())
-                    .map(SourceCodeAnalysis.Suggestion::continuation).forEach(matches::add);
-            int from = anchor[0] < 0 ? cursor : start + anchor[0];
-            return new Completion(matches.stream().distinct().collect(Collectors.toList()), from, cursor);
+            return withReadyJShell(() -> {
+                int start = unitStart(code, cursor);
+                mirrorFor(code, cursor);
+                int[] anchor = {-1};
+                List<SourceCodeAnalysis.Suggestion> suggestions =
+                        analysis.completionSuggestions(code.substring(start), cursor - start, anchor);
+                List<String> matches = new ArrayList<>();
+                suggestions.stream().filter(SourceCodeAnalysis.Suggestion::matchesType)
+                        .map(SourceCodeAnalysis.Suggestion::continuation).forEach(matches::add);
+                suggestions.stream().filter(s -> !s.matchesType())
+                        .map(SourceCodeAnalysis.Suggestion::continuation).forEach(matches::add);
+                int from = anchor[0] < 0 ? cursor : start + anchor[0];
+                return new Completion(matches.stream().distinct().collect(Collectors.toList()), from, cursor);
+            });
         } finally {
             lastUse.set(System.nanoTime());
             session.unlock();
         }
+    }
+
+    /**
+     * Makes the direct path's declarations visible to JShell's analysis of {@code code}: those it mentions, and
+     * those whose name starts with the word at the cursor (what completing it may offer).
+     */
+    private void mirrorFor(String code, int cursor) {
+        Set<String> wanted = new LinkedHashSet<>(JavaTokens.identifiers(code));
+        int end = Math.min(cursor, code.length());
+        int start = end;
+        while (start > 0 && Character.isJavaIdentifierPart(code.charAt(start - 1))) {
+            start--;
+        }
+        String prefix = code.substring(start, end);
+        int limit = 200;
+        for (String name : names.names()) {
+            if (name.startsWith(prefix) && limit-- > 0) {
+                wanted.add(name);
+            }
+        }
+        wanted.retainAll(names.names());
+        jshellSide.mirror(wanted);
     }
 
     /** Start of the snippet the cursor is in: JShell's analysis works on one snippet, a cell may hold many. */
@@ -515,7 +859,7 @@ public final class JShellEvaluator implements Evaluator {
         String prefix = code.substring(0, Math.max(0, Math.min(cursor, code.length())));
         int start = 0;
         while (start < prefix.length()) {
-            CompletionInfo info = analysis.analyzeCompletion(prefix.substring(start));
+            CompletionInfo info = split(prefix.substring(start));
             if (!info.completeness().isComplete() || info.remaining().isBlank()) {
                 break;
             }
@@ -529,17 +873,20 @@ public final class JShellEvaluator implements Evaluator {
         awaitReady();
         session.lock();
         try {
-            int start = unitStart(code, cursor);
-            String unit = code.substring(start);
-            int at = Math.min(cursor - start, unit.length());
-            while (at < unit.length() && Character.isJavaIdentifierPart(unit.charAt(at))) {
-                at++;
-            }
-            List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(unit, at, true);
-            if (docs.isEmpty()) {
-                docs = analysis.documentation(unit.substring(0, at) + "(", at + 1, true);
-            }
-            return docs.isEmpty() ? Optional.empty() : Optional.of(Javadocs.inspection(docs));
+            return withReadyJShell(() -> {
+                int start = unitStart(code, cursor);
+                String unit = code.substring(start);
+                int at = Math.min(cursor - start, unit.length());
+                while (at < unit.length() && Character.isJavaIdentifierPart(unit.charAt(at))) {
+                    at++;
+                }
+                mirrorFor(code, start + at);
+                List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(unit, at, true);
+                if (docs.isEmpty()) {
+                    docs = analysis.documentation(unit.substring(0, at) + "(", at + 1, true);
+                }
+                return docs.isEmpty() ? Optional.<Inspection>empty() : Optional.of(Javadocs.inspection(docs));
+            });
         } finally {
             lastUse.set(System.nanoTime());
             session.unlock();
@@ -548,28 +895,32 @@ public final class JShellEvaluator implements Evaluator {
 
     @Override
     public Completeness isComplete(String code) {
-        awaitReady();
-        session.lock();
-        try {
-            String rest = code;
-            while (!rest.isBlank()) {
-                CompletionInfo info = analysis.analyzeCompletion(rest);
-                switch (info.completeness()) {
-                    case COMPLETE, COMPLETE_WITH_SEMI -> rest = info.remaining();
-                    case EMPTY -> rest = "";
-                    case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> {
-                        return Completeness.incomplete(nextIndent(code));
-                    }
-                    default -> {
-                        return Completeness.invalid();
-                    }
+        String quick = code;
+        while (!JavaTokens.of(quick).isEmpty()) { // what the tokens settle needs no JShell
+            SnippetSplitter.Split s = SnippetSplitter.first(quick);
+            if (s == null) {
+                break;
+            }
+            quick = s.rest();
+        }
+        if (JavaTokens.of(quick).isEmpty()) {
+            return Completeness.complete();
+        }
+        String rest = code;
+        while (!rest.isBlank()) {
+            CompletionInfo info = split(rest);
+            switch (info.completeness()) {
+                case COMPLETE, COMPLETE_WITH_SEMI -> rest = info.remaining();
+                case EMPTY -> rest = "";
+                case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> {
+                    return Completeness.incomplete(nextIndent(code));
+                }
+                default -> {
+                    return Completeness.invalid();
                 }
             }
-            return Completeness.complete();
-        } finally {
-            lastUse.set(System.nanoTime());
-            session.unlock();
         }
+        return Completeness.complete();
     }
 
     /** The last line's indentation, one level deeper after an opening brace. */
@@ -585,14 +936,28 @@ public final class JShellEvaluator implements Evaluator {
         awaitReady();
         session.lock();
         try {
-            for (Path entry : entries) {
-                jshell.addToClasspath(entry.toAbsolutePath().toString());
-            }
+            withReadyJShell(() -> {
+                for (Path entry : entries) {
+                    String e = entry.toAbsolutePath().toString();
+                    jshell.addToClasspath(e); // JShell's compilations, and the class loader cells run in
+                    classPath.add(e);
+                }
+                return null;
+            });
+            setClassPath(directFiles, classPath);
+            compiler.classPathChanged();
             declarationsChanged(); // a name may now resolve to a new class
         } finally {
             lastUse.set(System.nanoTime());
             session.unlock();
         }
+    }
+
+    @Override
+    public void runningElsewhere(boolean running) {
+        magicRunning = running;
+        // the compiler warm-up runs only after QUIET_NANOS without use: a use "in the future" holds it back until the end
+        lastUse.set(System.nanoTime() + (running ? TimeUnit.HOURS.toNanos(1) : 0));
     }
 
     @Override
@@ -606,9 +971,15 @@ public final class JShellEvaluator implements Evaluator {
 
     @Override
     public void close() {
+        closed = true;
         session.lock();
         try {
-            jshell.close();
+            withJShell(() -> {
+                if (jshell != null) {
+                    jshell.close();
+                }
+                return null;
+            });
         } finally {
             lastUse.set(System.nanoTime());
             session.unlock();

@@ -16,8 +16,9 @@ final class Javadocs {
             if (plain.length() > 0) {
                 plain.append("\n\n");
             }
-            plain.append(d.signature());
-            html.append("<div><pre><code>").append(escape(d.signature())).append("</code></pre>");
+            String signature = withoutWrapper(d.signature());
+            plain.append(signature);
+            html.append("<div><pre><code>").append(escape(signature)).append("</code></pre>");
             if (d.javadoc() != null && !d.javadoc().isBlank()) {
                 plain.append("\n\n").append(indent(toText(d.javadoc())));
                 html.append("<div>").append(toHtml(d.javadoc())).append("</div>");
@@ -25,6 +26,14 @@ final class Javadocs {
             html.append("</div>");
         }
         return new Inspection(plain.toString(), html.toString());
+    }
+
+    /**
+     * A signature of a session declaration as the user wrote it: without the wrapper class of the direct path
+     * ({@code int REPL.$JBox$2.twiceOf(int n)} becomes {@code int twiceOf(int n)}), as JShell does for its own.
+     */
+    static String withoutWrapper(String signature) {
+        return signature.replaceAll("REPL\\.\\$JBox\\$\\d+\\.", "");
     }
 
     /** Inline tags to their words, HTML tags dropped, entities for the common characters decoded. */

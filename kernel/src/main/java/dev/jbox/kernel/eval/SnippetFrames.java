@@ -2,6 +2,7 @@ package dev.jbox.kernel.eval;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jdk.jshell.JShell;
@@ -14,25 +15,34 @@ import jdk.jshell.SourceCodeAnalysis.SnippetWrapper;
  * ({@link CompiledSnippets}): there the kernel, not JShell, invoked the class.
  *
  * <p>The line mapping comes from {@link SourceCodeAnalysis#wrapper}: JShell's wrapper source puts all imports on one
- * line, so a snippet's lines sit at the same wrapper lines however the session changed since it was compiled.
+ * line, so a snippet's lines sit at the same wrapper lines however the session changed since it was compiled. The
+ * direct path's classes ({@link DirectPath}) start the snippet on line 2 of theirs.
  */
 final class SnippetFrames {
 
     /** A snippet's top-level class: {@code REPL.$JShell$12}, also the prefix of its nested classes and lambdas. */
     private static final Pattern SNIPPET_CLASS = Pattern.compile("^REPL\\.\\$JShell\\$\\w+");
+    /** A top-level class of the direct path: {@code REPL.$JBox$12}. */
+    private static final Pattern DIRECT_CLASS = Pattern.compile("^REPL\\.\\$JBox\\$\\d+");
 
     private record Wrapped(SnippetWrapper wrapper, String snippetId) {
     }
 
     private final JShell jshell;
+    private final Function<String, String> directIds;
     private Map<String, Wrapped> byClass;
 
-    private SnippetFrames(JShell jshell) {
+    private SnippetFrames(JShell jshell, Function<String, String> directIds) {
         this.jshell = jshell;
+        this.directIds = directIds;
     }
 
-    static StackTraceElement[] translate(JShell jshell, StackTraceElement[] raw) {
-        SnippetFrames frames = new SnippetFrames(jshell);
+    /**
+     * {@code raw} with the frames of snippet classes translated: JShell's (unless {@code jshell} is null: JShell did
+     * that already) and the direct path's, whose snippet ids {@code directIds} gives by top-level class.
+     */
+    static StackTraceElement[] translate(JShell jshell, Function<String, String> directIds, StackTraceElement[] raw) {
+        SnippetFrames frames = new SnippetFrames(jshell, directIds);
         StackTraceElement[] out = new StackTraceElement[raw.length];
         for (int i = 0; i < raw.length; i++) {
             out[i] = frames.translate(raw[i]);
@@ -41,7 +51,16 @@ final class SnippetFrames {
     }
 
     private StackTraceElement translate(StackTraceElement f) {
-        Matcher m = f.getClassName() == null ? null : SNIPPET_CLASS.matcher(f.getClassName());
+        if (f.getClassName() == null) {
+            return f;
+        }
+        Matcher direct = DIRECT_CLASS.matcher(f.getClassName());
+        if (direct.find()) {
+            String id = directIds.apply(direct.group());
+            return id == null || f.getLineNumber() < 2 ? new StackTraceElement(f.getClassName(), f.getMethodName(), null, -1)
+                    : new StackTraceElement(f.getClassName(), f.getMethodName(), "#" + id, f.getLineNumber() - 1);
+        }
+        Matcher m = jshell == null ? null : SNIPPET_CLASS.matcher(f.getClassName());
         if (m == null || !m.find()) {
             return f;
         }

@@ -5,6 +5,8 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import jdk.jshell.execution.LoaderDelegate;
@@ -34,11 +36,15 @@ final class SnippetLoader implements LoaderDelegate {
             boolean stopCheck = c.name().equals(TargetedStopCheck.CLASS_NAME);
             loader.declare(c.name(), stopCheck ? TargetedStopCheck.replace(c.bytecodes()) : c.bytecodes());
         }
+        // the session compiler's classes are defined below and never compiled against from here: drop the bytes then
         boolean[] installed = new boolean[classes.length];
         for (int i = 0; i < classes.length; i++) {
             try {
                 loader.loadClass(classes[i].name());
                 installed[i] = true;
+                if (DirectPath.isOwnClass(classes[i].name())) {
+                    loader.declared.remove(classes[i].name());
+                }
             } catch (ClassNotFoundException | LinkageError e) {
                 throw new ClassInstallException("cannot load " + classes[i].name() + ": " + e, installed);
             }
@@ -69,6 +75,22 @@ final class SnippetLoader implements LoaderDelegate {
     @Override
     public Class<?> findClass(String name) throws ClassNotFoundException {
         return loader.loadClass(name);
+    }
+
+    /** The class file JShell had loaded under {@code name} (the session compiler reads JShell's declarations from it). */
+    byte[] bytecodes(String name) {
+        return loader.declared.get(name);
+    }
+
+    /** JShell's classes in package REPL (not the session compiler's own, which it keeps itself). */
+    List<String> jshellClassNames() {
+        List<String> names = new ArrayList<>();
+        for (String name : loader.declared.keySet()) {
+            if (name.startsWith(ReplFileManager.PACKAGE + ".") && !DirectPath.isOwnClass(name)) {
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     private static final class Loader extends URLClassLoader {

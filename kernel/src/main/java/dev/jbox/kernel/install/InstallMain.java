@@ -74,8 +74,16 @@ public final class InstallMain implements Callable<Integer> {
             + "resolved now, so that a mistake fails here, and again, from the local repository, at each start (kernel.json's JBOX_MAVEN)")
     List<String> maven = new ArrayList<>();
 
-    @Option(names = "--no-cds", description = "do not generate the class-data archive (slower startup)")
+    @Option(names = "--no-cds", description = "do not generate the start-up cache: the AOT cache on JDK 25+, the class-data archive before (slower startup)")
     boolean noCds;
+
+    /**
+     * The Add-Exports of jbox.jar's manifest (the evaluator's compile path uses javac's internals). kernel.json passes
+     * them on the command line as well: the training run (-cp) needs them, and an AOT cache is only used when the
+     * exports given on the command line are the same as when it was made.
+     */
+    static final List<String> JAVAC_EXPORTS = List.of("--add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED",
+            "--add-exports=jdk.compiler/com.sun.tools.javac.code=ALL-UNNAMED", "--add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED");
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new InstallMain()).execute(args));
@@ -128,10 +136,20 @@ public final class InstallMain implements Callable<Integer> {
         }
         // Serial GC starts fastest and suits one small heap; no TieredStopAtLevel=1: output throughput needs C2.
         List<String> opts = new ArrayList<>(List.of("-XX:+UseSerialGC"));
+        opts.addAll(JAVAC_EXPORTS);
         Path archive = dir.resolve("jbox.jsa");
+        Path aotCache = dir.resolve("jbox.aot");
         Files.deleteIfExists(archive);
-        if (!noCds && trainArchive(javaExe, jar, archive, opts)) {
-            opts.add("-XX:SharedArchiveFile=" + archive);
+        Files.deleteIfExists(aotCache);
+        if (!noCds) {
+            // JDK 25+: an AOT cache (JEP 483, 514, 515) holds the classes loaded and linked, and the method profiles
+            // of a training run, so javac's code reaches the JIT sooner. Older JDKs: a class-data archive.
+            boolean aot = featureVersion(javaExe) >= 25;
+            Path out = aot ? aotCache : archive;
+            String dump = aot ? "-XX:AOTCacheOutput=" + out : "-XX:ArchiveClassesAtExit=" + out;
+            if (train(javaExe, jar, out, dump, opts)) {
+                opts.add(aot ? "-XX:AOTCache=" + out : "-XX:SharedArchiveFile=" + out);
+            }
         }
         opts.addAll(jvmOpts);
         List<String> argv = new ArrayList<>();
@@ -164,28 +182,52 @@ public final class InstallMain implements Callable<Integer> {
         return true;
     }
 
-    /** Runs a scripted session once and dumps the classes it loaded; startup then maps them instead of loading. */
-    private static boolean trainArchive(Path javaExe, Path jar, Path archive, List<String> opts) throws IOException, InterruptedException {
+    /**
+     * Runs a scripted session once ({@link dev.jbox.kernel.Training}) with {@code dump}, which writes {@code out} at
+     * exit: the kernel then maps what it loaded (and, with an AOT cache, how its methods ran) instead of loading it.
+     */
+    private static boolean train(Path javaExe, Path jar, Path out, String dump, List<String> opts) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExe.toString());
         cmd.addAll(opts);
-        cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
-                "-cp", jar.toString(), "dev.jbox.kernel.Training"));
+        cmd.addAll(List.of(dump, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        if (dump.startsWith("-XX:AOTCacheOutput")) {
+            cmd.add("-Xlog:aot=off");
+        }
+        cmd.addAll(List.of("-cp", jar.toString(), "dev.jbox.kernel.Training"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("JBOX_WARMUP", "0");     // nor should its short life be spent warming up
         Process p = pb.start();
-        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
-            System.err.println("jbox: class-data archive training timed out; installing without it");
+            System.err.println("jbox: start-up cache training timed out; installing without it");
             return false;
         }
-        if (p.exitValue() != 0 || !Files.isRegularFile(archive)) {
-            System.err.println("jbox: could not create a class-data archive (exit " + p.exitValue() + "); installing without it");
-            Files.deleteIfExists(archive);
+        if (p.exitValue() != 0 || !Files.isRegularFile(out)) {
+            System.err.println("jbox: could not create the start-up cache " + out.getFileName() + " (exit " + p.exitValue()
+                    + "); installing without it");
+            Files.deleteIfExists(out);
             return false;
         }
         return true;
+    }
+
+    /** The Java feature version of {@code javaExe} (17, 25, ...), from its home's release file; 0 when unknown. */
+    static int featureVersion(Path javaExe) {
+        Path release = javaExe.toAbsolutePath().getParent().getParent().resolve("release");
+        try {
+            for (String line : Files.readAllLines(release)) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                    String major = v.split("[.+-]")[0];
+                    return Integer.parseInt(major.equals("1") ? v.split("\\.")[1] : major);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // unknown: the class-data archive works on every JDK since 13
+        }
+        return 0;
     }
 
     private Path kernelsDir() throws IOException, InterruptedException {

@@ -1,7 +1,11 @@
 package dev.jbox.kernel.magic;
 
+import dev.jbox.client.CommandHandle;
+import dev.jbox.client.LocalOptions;
+import dev.jbox.client.RunOptions;
 import dev.jbox.client.Sandbox;
 import dev.jbox.client.SandboxException;
+import dev.jbox.client.Subscription;
 import dev.jbox.kernel.deps.Coordinates;
 import dev.jbox.kernel.deps.Libraries;
 import dev.jbox.kernel.deps.Requested;
@@ -14,14 +18,20 @@ import dev.jbox.kernel.eval.Completion;
 import dev.jbox.kernel.eval.EvalResult;
 import dev.jbox.kernel.eval.Evaluator;
 import dev.jbox.kernel.eval.Inspection;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The kernel's evaluator with magics: runs {@code %name}/{@code %%name}/{@code !cmd} itself and passes Java to
@@ -102,6 +112,84 @@ public final class MagicEvaluator implements Evaluator {
     }
 
     /**
+     * On a background thread, does once what a session's first magic would otherwise do on the user's time: picocli
+     * builds the models of the common magics, a local sandbox opens (its supervisor and state directory), and the
+     * JVM starts a process. Nothing the user sees changes: no process of the sandbox's starts (ids stay p1, p2, ...),
+     * and a remote sandbox is not contacted before a magic needs it.
+     */
+    public void warmUpInBackground() {
+        Thread t = new Thread(() -> {
+            // %bg's path first: it is the magic a session starts with; usage texts are not rendered (costly, rare)
+            quietly(() -> session.registry().parse("bg", "--name jbox-warm-up true", null, false));
+            quietly(() -> {
+                if (session.isLocal()) {
+                    session.sandbox().commands().list(); // opens it; %bg --name lists first
+                }
+            });
+            quietly(MagicEvaluator::startAProcessElsewhere);
+            for (String name : List.of("sh", "ps", "wait", "kill", "logs")) {
+                quietly(() -> session.registry().parse(name, "", null, false)); // builds the model; may fail on no arguments
+            }
+        }, "jbox-magics-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+
+    private interface WarmUpStep {
+        void run() throws Exception;
+    }
+
+    /** A warm-up step is an optimisation only: when it fails, the first magic does that work itself. */
+    private static void quietly(WarmUpStep step) {
+        try {
+            step.run();
+        } catch (Exception | LinkageError e) {
+            // nothing lost
+        }
+    }
+
+    /** A %bg's path (start, follow, panel) in a throwaway local sandbox of its own, deleted afterwards. */
+    private static void startAProcessElsewhere() throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("jbox-warm-up-");
+        try (Sandbox sandbox = Sandbox.local(LocalOptions.defaults().stateDir(dir).workDir(dir))) {
+            sandbox.commands().list();
+            CommandHandle h = sandbox.commands().start("echo jbox-warm-up", RunOptions.background());
+            CellOutput nowhere = new CellOutput() {
+                @Override
+                public void stream(String name, String text) { }
+
+                @Override
+                public void display(MimeBundle bundle, String displayId) { }
+
+                @Override
+                public void updateDisplay(MimeBundle bundle, String displayId) { }
+
+                @Override
+                public void clearOutput(boolean wait) { }
+
+                @Override
+                public String readInput(String prompt, boolean password) {
+                    return "";
+                }
+
+                @Override
+                public void flush() { }
+            };
+            StatusPanel panel = new StatusPanel(h, "jbox-warm-up-" + UUID.randomUUID(), nowhere, () -> nowhere); // seeds SecureRandom
+            panel.show();
+            Subscription sub = h.subscribe(new OutputPump(h.id(), nowhere, new RateLimiter(() -> 0, System::nanoTime), () -> 0, r -> { }));
+            h.waitFor(Duration.ofSeconds(10));
+            sub.close();
+            panel.finish();
+        } finally {
+            try (Stream<Path> all = Files.walk(dir)) {
+                all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /**
      * Puts the libraries of {@code JBOX_MAVEN} (coordinates separated by commas or blanks) on the class path
      * before the first cell runs. A failure does not stop the kernel: nothing of it is added, it is logged, and
      * the first cell shows it as one line on stderr.
@@ -128,6 +216,17 @@ public final class MagicEvaluator implements Evaluator {
             if (!CellSplitter.mayHoldMagic(code)) return delegate.evaluate(code, output);
             List<CellPart> parts = splitter.split(code);
             if (parts.size() == 1 && parts.get(0) instanceof CellPart.Java) return delegate.evaluate(code, output);
+            return evaluateWithMagics(parts, output);
+        } finally {
+            output.flush();
+            session.leave(output);
+        }
+    }
+
+    /** A cell with magics: the Java evaluator's background work holds back, except while its own steps run. */
+    private EvalResult evaluateWithMagics(List<CellPart> parts, CellOutput output) {
+        delegate.runningElsewhere(true);
+        try {
             List<Object> steps = new ArrayList<>();
             for (CellPart p : parts) {
                 try {
@@ -146,13 +245,21 @@ public final class MagicEvaluator implements Evaluator {
             for (int i = 0; i < steps.size(); i++) {
                 if (i > 0 && last.value() != null) output.display(last.value(), null);
                 Object step = steps.get(i);
-                last = step instanceof CellPart.Java j ? delegate.evaluate(j.code(), output) : run((MagicRegistry.Parsed) step, output);
+                last = step instanceof CellPart.Java j ? evaluateJava(j.code(), output) : run((MagicRegistry.Parsed) step, output);
                 if (last.isError()) return last;
             }
             return last;
         } finally {
-            output.flush();
-            session.leave(output);
+            delegate.runningElsewhere(false);
+        }
+    }
+
+    private EvalResult evaluateJava(String code, CellOutput output) {
+        delegate.runningElsewhere(false);
+        try {
+            return delegate.evaluate(code, output);
+        } finally {
+            delegate.runningElsewhere(true);
         }
     }
 
@@ -269,6 +376,11 @@ public final class MagicEvaluator implements Evaluator {
     @Override
     public void addToClassPath(List<Path> entries) {
         delegate.addToClassPath(entries);
+    }
+
+    @Override
+    public void runningElsewhere(boolean running) {
+        delegate.runningElsewhere(running);
     }
 
     @Override

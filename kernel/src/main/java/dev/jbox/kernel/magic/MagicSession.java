@@ -109,6 +109,12 @@ public final class MagicSession implements AutoCloseable {
         t.start();
     }
 
+    /** Whether the session's sandbox is (or will be, when opened) the local one. */
+    boolean isLocal() {
+        SandboxChoice c = choice;
+        return c == null || c.kind() == SandboxChoice.Kind.LOCAL;
+    }
+
     /** The local sandbox, if that is the session's sandbox and it is open. */
     Optional<LocalSandbox> localSandbox() {
         return sandbox instanceof LocalSandbox l ? Optional.of(l) : Optional.empty();

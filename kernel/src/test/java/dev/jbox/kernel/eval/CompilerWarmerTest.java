@@ -14,7 +14,7 @@ class CompilerWarmerTest {
     void warmsOnlyWhileTheUserSessionIsQuietAndThenStops() throws Exception {
         ReentrantLock userSession = new ReentrantLock();
         AtomicLong lastUse = new AtomicLong(System.nanoTime() - CompilerWarmer.QUIET_NANOS);
-        CompilerWarmer warmer = new CompilerWarmer(userSession, lastUse, List.of(), 2);
+        CompilerWarmer warmer = new CompilerWarmer(userSession, lastUse, List.of(), 2, false);
         Thread t = new Thread(warmer);
         userSession.lock(); // a cell is running
         try {
