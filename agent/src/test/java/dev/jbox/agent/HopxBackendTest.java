@@ -248,7 +248,13 @@ class HopxBackendTest {
         String id;
         try (HopxSandbox sb = HopxSandbox.open(options().keep(true))) {
             id = sb.id();
-            sb.commands().start("for i in $(seq 1 30); do echo line $i; sleep 0.05; done", RunOptions.background().name("train"));
+            CommandHandle started = sb.commands().start("for i in $(seq 1 30); do echo line $i; sleep 0.05; done",
+                    RunOptions.background().name("train"));
+            assertEquals("train", find(sb, "train").id(), "listed at once by the session that started it");
+            // The record another client finds is written by the wrapper in the sandbox, a moment after HopX's answer:
+            // leave once the command has printed, so that the reconnecting client below has something to find.
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (started.readOutput(StreamKind.STDOUT, 0, 16).bytes().length == 0 && System.nanoTime() < deadline) Thread.sleep(20);
         }
         assertFalse(hopx.calls.stream().anyMatch(c -> c.startsWith("DELETE")), "kept: " + hopx.calls);
         try (Sandbox again = Sandbox.hopx(options().sandboxId(id))) {

@@ -159,8 +159,11 @@ final class HopxCommands implements Commands {
         List<ProcessInfo> out = new ArrayList<>();
         java.util.Set<String> ours = new java.util.HashSet<>();
         for (HopxCommandHandle h : byKey.values()) if (h.processId() != null) ours.add(h.processId());
+        // Commands this session started whose wrapper has not written its directory yet (a moment after HopX's answer)
+        java.util.Set<String> unlisted = new java.util.HashSet<>(byKey.keySet());
         for (String[] w : rows) {
             String key = w[1];
+            unlisted.remove(key);
             HopxCommandHandle known = byKey.get(key);
             String hopxId = known != null && known.processId() != null ? known.processId() : w[6].equals("-") ? null : w[6];
             if (hopxId != null) ours.add(hopxId);
@@ -173,6 +176,10 @@ final class HopxCommands implements Commands {
             Meta meta = Meta.decode(w[7]);
             if (meta == null) continue; // not one of jbox's (or written by an incompatible version)
             out.add(recorded(key, w, meta, hopxId, entry, sizes));
+        }
+        for (String key : unlisted) {
+            HopxCommandHandle h = byKey.get(key);
+            if (h != null) out.add(h.info());
         }
         for (ProcessEntry e : hopx.values()) {
             if (!ours.contains(e.processId())) out.add(ListedProcess.info(e));
