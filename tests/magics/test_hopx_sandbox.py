@@ -129,9 +129,14 @@ class HopxSandboxTest(unittest.TestCase):
         self.assertEqual("killed", self.ps(k)["server"]["backendState"])
         self.assertIn("no process 'nope'", error_line(k, "%kill nope"))
 
-        back = k.result_text(ok(k, "%sandbox local"))
+        back_id = ok(k, "%sandbox local")
+        back = k.result_text(back_id)
         self.assertIn("local", back)
-        self.assertEqual("DELETE /v1/sandboxes/" + sid, self.api.calls()[-1], "created, so deleted when left")
+        deadline = time.monotonic() + 10
+        while self.api.calls()[-1] != "DELETE /v1/sandboxes/" + sid and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertEqual("DELETE /v1/sandboxes/" + sid, self.api.calls()[-1],
+                         "created, so deleted when left; the cell said: %r" % k.text(back_id, "stderr"))
         self.assertEqual("2", k.result_text(ok(k, "1 + 1")))
 
     def test_bad_settings_are_one_line_and_the_kernel_keeps_working(self):

@@ -19,7 +19,7 @@ final class Orphans {
                     r.started(), r.ended(), size(dir, r, ".out"), size(dir, r, ".err"), r.tag(), null, dir.sessionName());
         }
         StateDir.ExitStatus end = dir.exitStatus(r);
-        boolean alive = end == null && r.pid() > 0 && ProcessTree.carries(r.pid(), r.cookie());
+        boolean alive = end == null && r.pid() > 0 && carriesSettled(r.pid(), r.cookie());
         if (end == null && !alive) end = lateExitStatus(dir, r);
         ProcessState state;
         Integer code = null;
@@ -43,7 +43,25 @@ final class Orphans {
 
     /** True while the command of record {@code r} still runs (no exit file, and its main process lives). */
     static boolean running(StateDir dir, ProcessRecord r) {
-        return dir.exitStatus(r) == null && r.pid() > 0 && ProcessTree.carries(r.pid(), r.cookie());
+        return dir.exitStatus(r) == null && r.pid() > 0 && carriesSettled(r.pid(), r.cookie());
+    }
+
+    /**
+     * {@link ProcessTree#carries}, asked again for up to 100 ms while the process lives but does not show its cookie:
+     * for an instant around its exec a command shows no environment (or its supervisor's), and read as ended.
+     */
+    private static boolean carriesSettled(long pid, String cookie) {
+        for (int i = 0; i < 5; i++) {
+            if (ProcessTree.carries(pid, cookie)) return true;
+            if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return ProcessTree.carries(pid, cookie);
     }
 
     /**
