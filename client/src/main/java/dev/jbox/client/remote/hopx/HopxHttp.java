@@ -74,20 +74,33 @@ final class HopxHttp {
         } catch (IOException e) {
             throw new SandboxException("cannot encode the request " + method + " " + path(url) + ": " + e.getMessage(), e);
         }
-        Call call = http.newCall(b.build());
+        Request request = b.build();
+        // A pooled connection the server closed while idle fails at once ("unexpected end of stream"): GET and DELETE
+        // are tried once more on a new connection. Others are not (a POST may have started a command already).
+        boolean idempotent = method.equals("GET") || method.equals("DELETE");
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return execute(request, deadline);
+            } catch (InterruptedIOException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new SandboxException("interrupted while waiting for " + peer + " (" + method + " " + path(url) + ")", e);
+                }
+                throw new SandboxException(peer + " did not answer " + method + " " + path(url) + " within " + seconds(deadline), e);
+            } catch (IOException e) {
+                if (idempotent && attempt == 1 && !(e instanceof ConnectException) && !(e instanceof UnknownHostException)) continue;
+                throw new SandboxException("cannot reach " + peer + ": " + describe(e), e);
+            } catch (IllegalArgumentException e) { // a URL OkHttp cannot use
+                throw new SandboxException("cannot reach " + peer + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private Answer execute(Request request, Duration deadline) throws IOException {
+        Call call = http.newCall(request);
         call.timeout().timeout(deadline.toMillis(), TimeUnit.MILLISECONDS);
         try (Response res = call.execute()) {
             ResponseBody rb = res.body();
             return new Answer(res.code(), rb == null ? new byte[0] : rb.bytes());
-        } catch (InterruptedIOException e) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new SandboxException("interrupted while waiting for " + peer + " (" + method + " " + path(url) + ")", e);
-            }
-            throw new SandboxException(peer + " did not answer " + method + " " + path(url) + " within " + seconds(deadline), e);
-        } catch (IOException e) {
-            throw new SandboxException("cannot reach " + peer + ": " + describe(e), e);
-        } catch (IllegalArgumentException e) { // a URL OkHttp cannot use
-            throw new SandboxException("cannot reach " + peer + ": " + e.getMessage(), e);
         }
     }
 
