@@ -178,6 +178,19 @@ class Execution(KernelCase):
             self.assertIn("(line 2)", reply["content"]["traceback"][-1])
             self.assertEqual([m["msg_type"] for m in msgs].count("error"), 1)
 
+    def test_an_exception_from_a_hot_jdk_method_keeps_its_message_and_line(self):
+        """Once C2 has compiled a JDK method that throws often, HotSpot's default throws a shared exception with no
+        message and no trace; the kernel turns that off, so a cell's error still names its line."""
+        warm = ("int missing = 0;\nfor (int i = 0; i < 200_000; i++) {\n"
+                "    try { List.of(1, 2, 3).get(5); } catch (IndexOutOfBoundsException e) { if (e.getMessage() == null) missing++; }\n}\nmissing")
+        reply, msgs = run(self.kc, warm)
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.assertEqual([m for m in msgs if m["msg_type"] == "execute_result"][0]["content"]["data"]["text/plain"], "0")
+        reply, _ = run(self.kc, "\nList.of(1, 2, 3).get(5)")
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertIn("Index 5 out of bounds", reply["content"]["evalue"])
+        self.assertIn("(line 2)", reply["content"]["traceback"][-1])
+
     def test_user_expressions(self):
         reply, _ = run(self.kc, "int ue = 6;", user_expressions={"sq": "ue * ue", "bad": "nope + 1"})
         ue = reply["content"]["user_expressions"]

@@ -135,7 +135,10 @@ public final class InstallMain implements Callable<Integer> {
             }
         }
         // Serial GC starts fastest and suits one small heap; no TieredStopAtLevel=1: output throughput needs C2.
-        List<String> opts = new ArrayList<>(List.of("-XX:+UseSerialGC"));
+        // -OmitStackTraceInFastThrow: the cells run in this JVM, and a JDK method that C2 has compiled (List.get,
+        // say) otherwise throws a shared exception with no message and no trace once it is hot: a user would see
+        // "java.lang.ArrayIndexOutOfBoundsException" without the line of the cell that caused it.
+        List<String> opts = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:-OmitStackTraceInFastThrow"));
         opts.addAll(JAVAC_EXPORTS);
         Path archive = dir.resolve("jbox.jsa");
         Path aotCache = dir.resolve("jbox.aot");

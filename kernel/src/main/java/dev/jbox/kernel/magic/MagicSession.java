@@ -129,8 +129,11 @@ public final class MagicSession implements AutoCloseable {
         return local.onCrash();
     }
 
-    /** From now on, for the open local sandbox and any opened later. */
-    void crashPolicy(CrashPolicy policy) {
+    /**
+     * From now on, for the open local sandbox and any opened later. Synchronized with {@link #sandbox()}: a sandbox
+     * that the magics' warm-up is opening right now (with the old options) gets the new policy once it is open.
+     */
+    synchronized void crashPolicy(CrashPolicy policy) {
         local = local.onCrash(policy);
         localSandbox().ifPresent(l -> l.crashPolicy(policy));
     }
