@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -358,39 +360,38 @@ final class DirectPath {
 
     private Prepared method(String source, SnippetShape shape, Set<String> mentioned) throws ExecutionControl.ExecutionControlException {
         String name = shape.name();
-        if (!mayDeclare(name, SessionNames.Kind.METHOD, mentioned)) {
-            return null;
-        }
-        Scope scope = scope(mentioned, true);
-        if (scope == null) {
-            return null;
-        }
-        String id = nextId();
-        String cls = CLASS_PREFIX + serial;
         String[] signature = {null};
-        SessionCompiler.Result r = compile(unit(cls, scope, "public static", source, "\n}"), scope,
-                (task, trees, units) -> {
-                    for (Tree member : wrapper(units.get(0)).getMembers()) {
-                        if (member instanceof MethodTree m && m.getName().contentEquals(name)) {
-                            ExecutableElement e = (ExecutableElement) trees.getElement(TreePath.getPath(units.get(0), m));
-                            signature[0] = e.getParameters().stream().map(p -> task.getTypes().erasure(p.asType()).toString())
-                                    .collect(Collectors.joining(","));
-                        }
-                    }
-                    SessionNames.Declaration old = names.get(name, SessionNames.Kind.METHOD);
-                    return signature[0] != null && (old == null || old.signature().equals(signature[0]));
-                });
-        if (!r.ok() || r.classes().isEmpty()) {
-            return null; // an overload of an earlier cell's method: JShell compiles overloads together
-        }
-        declare(new SessionNames.Declaration(SessionNames.Kind.METHOD, name, cls, Map.copyOf(r.classes()), mentioned,
-                scope.holders(), source, signature[0], null, id), r.classes());
-        return new Prepared(null, id, false, false);
+        SessionCompiler.Inspector erasedSignature = (task, trees, units) -> {
+            for (Tree member : wrapper(units.get(0)).getMembers()) {
+                if (member instanceof MethodTree m && m.getName().contentEquals(name)) {
+                    ExecutableElement e = (ExecutableElement) trees.getElement(TreePath.getPath(units.get(0), m));
+                    signature[0] = e.getParameters().stream().map(p -> task.getTypes().erasure(p.asType()).toString())
+                            .collect(Collectors.joining(","));
+                }
+            }
+            SessionNames.Declaration old = names.get(name, SessionNames.Kind.METHOD);
+            return signature[0] != null && (old == null || old.signature().equals(signature[0]));
+        };
+        // not compiled: an overload of an earlier cell's method (JShell compiles overloads together)
+        return member(SessionNames.Kind.METHOD, name, source, mentioned, erasedSignature,
+                (cls, classes) -> !classes.isEmpty(), () -> signature[0]);
     }
 
     private Prepared type(String source, SnippetShape shape, Set<String> mentioned) throws ExecutionControl.ExecutionControlException {
         String name = shape.name();
-        if (!mayDeclare(name, SessionNames.Kind.TYPE, mentioned)) {
+        return member(SessionNames.Kind.TYPE, name, source, mentioned, null,
+                (cls, classes) -> classes.containsKey(cls + "$" + name), () -> "");
+    }
+
+    /**
+     * A method or a type, compiled as a static member of a class of its own and declared in the session; null when
+     * JShell must take it (see {@link #mayDeclare}), or when it does not compile or {@code compiled} says it is not
+     * what this path declares.
+     */
+    private Prepared member(SessionNames.Kind kind, String name, String source, Set<String> mentioned,
+                            SessionCompiler.Inspector inspector, BiPredicate<String, Map<String, byte[]>> compiled,
+                            Supplier<String> signature) throws ExecutionControl.ExecutionControlException {
+        if (!mayDeclare(name, kind, mentioned)) {
             return null;
         }
         Scope scope = scope(mentioned, true);
@@ -399,12 +400,12 @@ final class DirectPath {
         }
         String id = nextId();
         String cls = CLASS_PREFIX + serial;
-        SessionCompiler.Result r = compile(unit(cls, scope, "public static", source, "\n}"), scope, null);
-        if (!r.ok() || !r.classes().containsKey(cls + "$" + name)) {
+        SessionCompiler.Result r = compile(unit(cls, scope, "public static", source, "\n}"), scope, inspector);
+        if (!r.ok() || !compiled.test(cls, r.classes())) {
             return null;
         }
-        declare(new SessionNames.Declaration(SessionNames.Kind.TYPE, name, cls, Map.copyOf(r.classes()), mentioned,
-                scope.holders(), source, "", null, id), r.classes());
+        declare(new SessionNames.Declaration(kind, name, cls, Map.copyOf(r.classes()), mentioned,
+                scope.holders(), source, signature.get(), null, id), r.classes());
         return new Prepared(null, id, false, false);
     }
 

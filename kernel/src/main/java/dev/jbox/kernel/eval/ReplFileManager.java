@@ -112,10 +112,15 @@ final class ReplFileManager extends ForwardingJavaFileManager<StandardJavaFileMa
 
     @Override
     public JavaFileObject getJavaFileForOutput(Location location, String className, JavaFileObject.Kind kind, FileObject sibling) {
+        return outputInto(output, className, kind);
+    }
+
+    /** An output file of javac's whose bytes go to {@code into}, under the class's binary name. */
+    static JavaFileObject outputInto(Map<String, ByteArrayOutputStream> into, String className, JavaFileObject.Kind kind) {
         return new SimpleJavaFileObject(URI.create("mem:///" + className.replace('.', '/') + kind.extension), kind) {
             @Override
             public OutputStream openOutputStream() {
-                return output.computeIfAbsent(className, n -> new ByteArrayOutputStream());
+                return into.computeIfAbsent(className, n -> new ByteArrayOutputStream());
             }
         };
     }

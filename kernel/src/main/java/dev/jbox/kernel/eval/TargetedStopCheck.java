@@ -1,7 +1,6 @@
 package dev.jbox.kernel.eval;
 
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -65,12 +64,7 @@ final class TargetedStopCheck {
         JavaFileManager inMemory = new ForwardingJavaFileManager<>(standard) {
             @Override
             public JavaFileObject getJavaFileForOutput(Location location, String className, JavaFileObject.Kind kind, FileObject sibling) {
-                return new SimpleJavaFileObject(URI.create("mem:///" + className.replace('.', '/') + kind.extension), kind) {
-                    @Override
-                    public OutputStream openOutputStream() {
-                        return classes.computeIfAbsent(className, n -> new ByteArrayOutputStream());
-                    }
-                };
+                return ReplFileManager.outputInto(classes, className, kind);
             }
         };
         JavaFileObject source = new SimpleJavaFileObject(URI.create("string:///REPL/$Cancel$.java"), JavaFileObject.Kind.SOURCE) {
