@@ -111,14 +111,14 @@ public final class JShellEvaluator implements Evaluator {
     private final ReentrantLock jshellLock = new ReentrantLock();
     /** When the user's session was last used ({@link System#nanoTime()}), for {@link CompilerWarmer}. */
     private final AtomicLong lastUse = new AtomicLong(System.nanoTime() - CompilerWarmer.QUIET_NANOS);
+    /** How long no cell must have run before a step of JShell's start-up (see {@link #yieldToCells}). */
+    private static final long JSHELL_START_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /** The direct path can compile (its first compilation ran). */
     private final CountDownLatch directReady = new CountDownLatch(1);
     /** JShell exists (its analysis works). */
     private final CountDownLatch jshellBuilt = new CountDownLatch(1);
     /** The first cell ended: JShell's start-up, which the first cells do not need, waits for it (or a moment). */
     private final CountDownLatch firstCellDone = new CountDownLatch(1);
-    /** A magic runs (see {@link #runningElsewhere}): JShell's start and the compiler warm-up wait. */
-    private volatile boolean magicRunning;
     private volatile boolean closed;
     /** Someone waits for JShell (a magic may add to the class path, for one): its start waits for nothing more. */
     private volatile boolean jshellWanted;
@@ -213,18 +213,17 @@ public final class JShellEvaluator implements Evaluator {
     /**
      * The session's JShell and its start-up snippets. They wait for the direct path's start and for the first cell
      * (at most a second), which need no JShell: on two cores, starting both compilers at once delays the first result.
+     * Each step then waits until no cell has run for {@link #JSHELL_START_QUIET_NANOS} (see {@link #yieldToCells}).
      */
     private void startJShell(List<String> startup) {
         await(directReady);
         try {
             firstCellDone.await(1, TimeUnit.SECONDS);
-            while (magicRunning && !jshellWanted) {
-                Thread.sleep(20);
-            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         try {
+            yieldToCells();
             withJShell(() -> {
                 jshell = JShell.builder()
                         .executionEngine(new InProcessExecution.Provider(execution), Map.of())
@@ -248,6 +247,7 @@ public final class JShellEvaluator implements Evaluator {
                 });
             }
             for (String snippet : startup) {
+                yieldToCells();
                 withJShell(() -> {
                     for (SnippetEvent e : jshell.eval(snippet)) {
                         if (e.status() == Snippet.Status.REJECTED || e.exception() != null) {
@@ -258,6 +258,7 @@ public final class JShellEvaluator implements Evaluator {
                     return null;
                 });
             }
+            yieldToCells();
             withJShell(() -> {
                 if (!directEnabled) {
                     declareJShellValueVariable();
@@ -275,6 +276,22 @@ public final class JShellEvaluator implements Evaluator {
             jshellReady.countDown();
         }
         CompilerWarmer.start(session, lastUse, classPath, directEnabled && valueDeclaration != null);
+    }
+
+    /**
+     * Holds JShell's start-up back while a cell or a magic runs and for a moment after, unless a request waits for
+     * JShell. Its steps are long (building JShell takes about as long as a cold cell) and their code floods the JIT
+     * compiler's queue: a CPU-bound cell sent right after the first one ran 1.5-2x slower beside them.
+     */
+    private void yieldToCells() {
+        try {
+            while (!jshellWanted && !closed
+                    && (session.isLocked() || System.nanoTime() - lastUse.get() < JSHELL_START_QUIET_NANOS)) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -955,8 +972,8 @@ public final class JShellEvaluator implements Evaluator {
 
     @Override
     public void runningElsewhere(boolean running) {
-        magicRunning = running;
-        // the compiler warm-up runs only after QUIET_NANOS without use: a use "in the future" holds it back until the end
+        // JShell's start and the compiler warm-up run only after a quiet moment: a use "in the future" holds them back
+        // until the magic ends
         lastUse.set(System.nanoTime() + (running ? TimeUnit.HOURS.toNanos(1) : 0));
     }
 
