@@ -21,7 +21,7 @@ import org.zeromq.ZMQ;
  * (shell, control, stdin, heartbeat, IOPub publisher). Handlers are registered in plain maps.
  *
  * <pre>{@code
- * Kernel k = Kernel.start(ConnectionInfo.read(file), EvaluatorFactory::create);
+ * Kernel k = Kernel.start(ConnectionInfo.read(file), () -> EvaluatorFactory.create(session), History.open(null));
  * k.awaitShutdown();
  * }</pre>
  */
@@ -44,7 +44,7 @@ final class Kernel {
     private final Object done = new Object();
     private boolean finished;
 
-    private Kernel(ConnectionInfo info, Supplier<Evaluator> evaluators, History history) {
+    private Kernel(ConnectionInfo info, DeferredEvaluator evaluator, History history) {
         // Bind first: a client that connects before the sockets exist retries only every 100 ms, and the JSON and
         // HMAC set-up below (about 50 ms) can overlap its connecting.
         ZMQ.Socket shellZmq = bind(SocketType.ROUTER, info, info.shellPort());
@@ -68,7 +68,7 @@ final class Kernel {
         publisher = new Publisher(new WireSocket("iopub", iopub, codec), factory);
         stdin = new StdinChannel(stdinSocket, factory);
 
-        evaluator = new DeferredEvaluator(evaluators);
+        this.evaluator = evaluator;
         ExecuteHandler execute = new ExecuteHandler(evaluator, new CellOutputs(publisher, stdin, timer), history);
         QueryHandlers queries = new QueryHandlers(evaluator, history, publisher);
 
@@ -106,12 +106,12 @@ final class Kernel {
     }
 
     /** A kernel whose history is the user's (see {@link History#defaultFile}). */
-    static Kernel start(ConnectionInfo info, Supplier<Evaluator> evaluators) {
-        return start(info, evaluators, History.open(History.defaultFile(System.getenv())));
+    static Kernel start(ConnectionInfo info, DeferredEvaluator evaluator) {
+        return new Kernel(info, evaluator, History.open(History.defaultFile(System.getenv())));
     }
 
     static Kernel start(ConnectionInfo info, Supplier<Evaluator> evaluators, History history) {
-        return new Kernel(info, evaluators, history);
+        return new Kernel(info, new DeferredEvaluator(evaluators), history);
     }
 
     private ZMQ.Socket bind(SocketType type, ConnectionInfo info, int port) {

@@ -32,6 +32,12 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         KernelLog.configure(System.getenv("JBOX_LOG"), StdStreams.kernelErr());
+        // The connection file's name is the kernel's id: the kernel Jupyter starts in place of a dead one has the same,
+        // and adopts the processes it left (see LocalSettings).
+        String session = LocalSettings.sessionOf(connectionFile);
+        // The evaluator (the compilers, the magics' warm-up) starts before anything else: reading the connection
+        // file and binding the sockets take about 150 ms of a cold JVM, which the first cell would otherwise wait.
+        DeferredEvaluator evaluator = new DeferredEvaluator(() -> EvaluatorFactory.create(session));
         ConnectionInfo info;
         try {
             info = ConnectionInfo.read(connectionFile);
@@ -39,10 +45,7 @@ public final class Main implements Callable<Integer> {
             System.err.println("jbox: cannot read connection file " + connectionFile + ": " + e.getMessage());
             return 2;
         }
-        // The connection file's name is the kernel's id: the kernel Jupyter starts in place of a dead one has the same,
-        // and adopts the processes it left (see LocalSettings).
-        String session = LocalSettings.sessionOf(connectionFile);
-        Kernel kernel = Kernel.start(info, () -> EvaluatorFactory.create(session));
+        Kernel kernel = Kernel.start(info, evaluator);
         Runtime.getRuntime().addShutdownHook(new Thread(kernel::stop, "jbox-exit"));
         FrontendWatch.fromEnvironment(System.getenv(), Kernel::exitFrontendGone).ifPresent(FrontendWatch::start);
         kernel.awaitShutdown();
