@@ -17,8 +17,8 @@ import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
 
 /**
- * Runs snippets in this JVM, each on a fresh thread bound to the cell's output (threads it starts inherit the
- * binding). Keeps the value object of the last invocation, so a cell's result can be rendered richly.
+ * Runs snippets in this JVM, on a thread kept for them ({@link CellThread}) and bound to the cell's output for
+ * each (threads a snippet starts inherit the binding). Keeps the value object of the last invocation, so a cell's result can be rendered richly.
  *
  * <p>Stopping: the running snippet thread is interrupted at once (ends sleeps, waits, stdin reads); if it is still
  * alive after {@link #ESCALATE_AFTER_MILLIS}, it is forced: on JDKs whose {@link LocalExecutionControl} weaves stop
@@ -40,6 +40,8 @@ final class InProcessExecution extends LocalExecutionControl {
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final SnippetLoader loader;
+    /** Where snippets run (see {@link CellThread}); replaced when a stop ended it. Used by the evaluating thread only. */
+    private CellThread cellThread;
     private volatile CellOutput cell;
     private volatile Thread running;
     private volatile long stopRequestedAt;
@@ -147,9 +149,11 @@ final class InProcessExecution extends LocalExecutionControl {
         Object[] result = new Object[1];
         Throwable[] failure = new Throwable[1];
         boolean[] ended = new boolean[1];
-        Thread t = new Thread(() -> {
+        Runnable snippet = () -> {
             if (target != null) {
                 CurrentCell.bind(target);
+            } else {
+                CurrentCell.clear();
             }
             try {
                 result[0] = doit.invoke(null);
@@ -161,15 +165,27 @@ final class InProcessExecution extends LocalExecutionControl {
                     runState.notifyAll();
                 }
             }
-        }, "jbox-cell-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        t.setContextClassLoader(loader.classLoader());
+        };
+        CellThread worker = cellThread;
+        if (worker == null || !worker.thread().isAlive()) {
+            worker = newCellThread();
+        }
+        Thread t = worker.thread();
         running = t;
         if (stopRequested()) {
             running = null;
             throw new ExecutionControl.StoppedException();
         }
-        t.start();
+        if (!worker.offer(snippet, loader.classLoader())) {
+            worker.retire();
+            worker = newCellThread();
+            t = worker.thread();
+            running = t;
+            if (!worker.offer(snippet, loader.classLoader())) {
+                running = null;
+                throw new ExecutionControl.InternalException("the cell's thread did not start");
+            }
+        }
         try {
             awaitEnd(t, ended);
         } finally {
@@ -186,6 +202,11 @@ final class InProcessExecution extends LocalExecutionControl {
         }
         lastValue = result[0];
         return valueString(result[0]);
+    }
+
+    private CellThread newCellThread() {
+        cellThread = new CellThread("jbox-cell-" + THREADS.incrementAndGet(), loader.classLoader());
+        return cellThread;
     }
 
     /** Waits until {@code ended[0]} (set under {@link #runState} by the snippet thread), forcing a stop when asked. */
