@@ -18,7 +18,8 @@ import jdk.jshell.spi.ExecutionEnv;
 
 /**
  * Runs snippets in this JVM, on a thread kept for them ({@link CellThread}) and bound to the cell's output for
- * each (threads a snippet starts inherit the binding). Keeps the value object of the last invocation, so a cell's result can be rendered richly.
+ * each (threads a snippet starts inherit the binding). Keeps the value object of the last invocation, so a cell's
+ * result can be rendered richly.
  *
  * <p>Stopping: the running snippet thread is interrupted at once (ends sleeps, waits, stdin reads); if it is still
  * alive after {@link #ESCALATE_AFTER_MILLIS}, it is forced: on JDKs whose {@link LocalExecutionControl} weaves stop

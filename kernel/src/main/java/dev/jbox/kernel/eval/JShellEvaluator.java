@@ -62,6 +62,9 @@ import jdk.jshell.spi.ExecutionControl;
  */
 public final class JShellEvaluator implements Evaluator {
 
+    /** How long no cell must have run before a step of JShell's start-up (see {@link #yieldToCells}). */
+    private static final long JSHELL_START_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
     /**
      * Imports every session starts with: those of the {@code jshell} tool's DEFAULT startup (so that what works
      * there, like {@code new BigDecimal("1.5")}, works in a cell), then jbox's own ({@code java.time} and the
@@ -111,8 +114,6 @@ public final class JShellEvaluator implements Evaluator {
     private final ReentrantLock jshellLock = new ReentrantLock();
     /** When the user's session was last used ({@link System#nanoTime()}), for {@link CompilerWarmer}. */
     private final AtomicLong lastUse = new AtomicLong(System.nanoTime() - CompilerWarmer.QUIET_NANOS);
-    /** How long no cell must have run before a step of JShell's start-up (see {@link #yieldToCells}). */
-    private static final long JSHELL_START_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /** The direct path can compile (its first compilation ran). */
     private final CountDownLatch directReady = new CountDownLatch(1);
     /** JShell exists (its analysis works). */
