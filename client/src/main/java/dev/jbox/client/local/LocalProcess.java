@@ -124,14 +124,13 @@ final class LocalProcess implements CommandHandle {
         LocalProcess p = new LocalProcess(commands, id, home, record, home.sessionName(), killGrace);
         p.orphaned = true;
         p.launched.complete(null);
-        StateDir.ExitStatus end = home.exitStatus(record);
-        boolean alive = end == null && record.pid() > 0 && ProcessTree.carries(record.pid(), record.cookie());
-        if (end == null && !alive) end = Orphans.lateExitStatus(home, record);
+        Orphans.Look look = Orphans.look(home, record);
+        StateDir.ExitStatus end = look.end();
         if (end != null) {
             p.complete(end.code(), end.signal(), end.reason(), end.at());
             return p;
         }
-        if (!alive) {
+        if (!look.alive()) {
             // Started, but its main process is gone and nobody recorded how it ended.
             p.complete(null, 0, "lost", Instant.now());
             return p;

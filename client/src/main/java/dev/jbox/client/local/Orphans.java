@@ -18,9 +18,8 @@ final class Orphans {
             return new ProcessInfo(r.id(), r.name(), r.pid(), r.command(), r.cwd(), r.env(), r.processState(), r.exitCode(),
                     r.started(), r.ended(), size(dir, r, ".out"), size(dir, r, ".err"), r.tag(), null, dir.sessionName());
         }
-        StateDir.ExitStatus end = dir.exitStatus(r);
-        boolean alive = end == null && r.pid() > 0 && carriesSettled(r.pid(), r.cookie());
-        if (end == null && !alive) end = lateExitStatus(dir, r);
+        Look look = look(dir, r);
+        StateDir.ExitStatus end = look.end();
         ProcessState state;
         Integer code = null;
         java.time.Instant endedAt = null;
@@ -32,13 +31,31 @@ final class Orphans {
                 case "timedout" -> ProcessState.TIMED_OUT;
                 default -> end.code() == 0 ? ProcessState.COMPLETED : ProcessState.FAILED;
             };
-        } else if (alive) {
+        } else if (look.alive()) {
             state = ProcessState.RUNNING;
         } else {
             state = ProcessState.FAILED; // gone, and nobody recorded how
         }
         return new ProcessInfo(r.id(), r.name(), r.pid(), r.command(), r.cwd(), r.env(), state, code, r.started(), endedAt,
                 size(dir, r, ".out"), size(dir, r, ".err"), r.tag(), null, dir.sessionName());
+    }
+
+    /**
+     * How the command of a record looks now: {@code end} from its exit file, or else {@code alive} if its main
+     * process still runs; neither when it is gone and nobody recorded how it ended.
+     */
+    record Look(StateDir.ExitStatus end, boolean alive) {
+    }
+
+    /**
+     * Looks at the command of record {@code r} once, allowing for its two unsettled moments: around its exec (it does
+     * not show its cookie yet) and between its end and its exit file (its supervisor writes that right after).
+     */
+    static Look look(StateDir dir, ProcessRecord r) {
+        StateDir.ExitStatus end = dir.exitStatus(r);
+        boolean alive = end == null && r.pid() > 0 && carriesSettled(r.pid(), r.cookie());
+        if (end == null && !alive) end = lateExitStatus(dir, r);
+        return new Look(end, alive);
     }
 
     /** True while the command of record {@code r} still runs (no exit file, and its main process lives). */
@@ -68,7 +85,7 @@ final class Orphans {
      * The exit file of a command whose main process is gone. Its supervisor reaps it first and writes the file right
      * after, so the file gets a moment to appear; null if it does not (nobody recorded the end).
      */
-    static StateDir.ExitStatus lateExitStatus(StateDir dir, ProcessRecord r) {
+    private static StateDir.ExitStatus lateExitStatus(StateDir dir, ProcessRecord r) {
         for (int i = 0; i < 5; i++) {
             StateDir.ExitStatus end = dir.exitStatus(r);
             if (end != null) return end;

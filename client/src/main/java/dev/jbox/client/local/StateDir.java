@@ -245,7 +245,6 @@ final class StateDir {
         }
     }
 
-    /** The end of a command as its supervisor wrote it: exit code, signal (0 if none), why, and when. */
     /**
      * The pid that the supervisor wrote right after forking the command of {@code r} ({@code -1} if none): the record
      * has it only once the JVM wrote it again, and a JVM that died right after the start did not.
@@ -258,6 +257,7 @@ final class StateDir {
         }
     }
 
+    /** The end of a command as its supervisor wrote it: exit code, signal (0 if none), why, and when. */
     record ExitStatus(int code, int signal, String reason, Instant at) {
     }
 
