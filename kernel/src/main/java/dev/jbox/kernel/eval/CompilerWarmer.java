@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import jdk.jshell.JShell;
 import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.spi.ExecutionControl;
@@ -153,8 +154,19 @@ final class CompilerWarmer implements Runnable {
 
     /** Waits until the user's session is quiet: the warm-up must never slow a cell down. */
     private void awaitIdleUser() throws InterruptedException {
-        while (userSession.isLocked() || System.nanoTime() - lastUserActivity.get() < QUIET_NANOS) {
-            Thread.sleep(50);
+        awaitQuiet(userSession, lastUserActivity, QUIET_NANOS, () -> false);
+    }
+
+    /**
+     * Waits until no cell holds {@code userSession} and none was used ({@code lastUse}, a {@link System#nanoTime()})
+     * for {@code quietNanos}, or until {@code stopWaiting} says so. Background work of the evaluator calls it
+     * between its steps.
+     */
+    static void awaitQuiet(ReentrantLock userSession, AtomicLong lastUse, long quietNanos, BooleanSupplier stopWaiting)
+            throws InterruptedException {
+        while (!stopWaiting.getAsBoolean()
+                && (userSession.isLocked() || System.nanoTime() - lastUse.get() < quietNanos)) {
+            Thread.sleep(20);
         }
     }
 }

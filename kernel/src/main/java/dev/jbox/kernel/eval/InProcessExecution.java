@@ -167,10 +167,7 @@ final class InProcessExecution extends LocalExecutionControl {
                 }
             }
         };
-        CellThread worker = cellThread;
-        if (worker == null || !worker.thread().isAlive()) {
-            worker = newCellThread();
-        }
+        CellThread worker = cellThread != null ? cellThread : newCellThread(); // a dead one refuses the offer below
         Thread t = worker.thread();
         running = t;
         if (stopRequested()) {

@@ -286,10 +286,7 @@ public final class JShellEvaluator implements Evaluator {
      */
     private void yieldToCells() {
         try {
-            while (!jshellWanted && !closed
-                    && (session.isLocked() || System.nanoTime() - lastUse.get() < JSHELL_START_QUIET_NANOS)) {
-                Thread.sleep(20);
-            }
+            CompilerWarmer.awaitQuiet(session, lastUse, JSHELL_START_QUIET_NANOS, () -> jshellWanted || closed);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
