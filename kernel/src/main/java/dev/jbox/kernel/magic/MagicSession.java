@@ -206,14 +206,18 @@ public final class MagicSession implements AutoCloseable {
             }
         }
         Sandbox opened = next.open(this::notice, local);
+        Sandbox raced;
         synchronized (this) {
             if (closed) {
                 opened.close();
                 throw new IllegalStateException("the session is closed");
             }
+            // Opened meanwhile by sandbox() (the magics' warm-up) from the old choice: no magic has used it yet.
+            raced = sandbox != old ? sandbox : null;
             sandbox = opened;
             choice = next;
         }
+        if (raced != null) raced.close();
         if (old != null) letGo(old, oldKills, "detached: %sandbox switched to " + next.describe() + "; it keeps running on "
                 + old.describe());
         return "sandbox: " + opened.describe() + (old == null ? "" : " (was " + old.describe()

@@ -137,6 +137,34 @@ class SandboxSwitchTest {
         assertTrue(ok(ev, "%kill remote-sleeper").contains("killed"));
     }
 
+    /**
+     * The magics' warm-up opens the local sandbox on a thread of its own; a {@code %sandbox} switch at that moment must
+     * not lose the sandbox it opened (its supervisor would run until the JVM ends, and it would stay registered).
+     */
+    @Test
+    void aSwitchThatRacesTheOpeningOfTheLocalSandboxLeavesNoSandboxBehind() throws Exception {
+        Path state = Files.createDirectories(dir.resolve("race-state"));
+        LocalOptions local = LocalOptions.defaults().workDir(dir).stateDir(state).killGrace(Duration.ofMillis(300));
+        long before = supervisors();
+        for (int i = 0; i < 30; i++) {
+            MagicSession session = new MagicSession(SandboxChoice.local(), local);
+            Thread warmUp = new Thread(session::sandbox, "warm-up");
+            if (i % 2 == 0) warmUp.start(); // both orders, and the switch's open in between
+            String said = session.switchTo(SandboxChoice.connect(agent.url(), TOKEN), false);
+            if (i % 2 == 1) warmUp.start();
+            warmUp.join();
+            assertTrue(said.startsWith("sandbox: "), said);
+            session.close();
+        }
+        await(() -> supervisors() == before, "the supervisors of the sessions' local sandboxes to end ("
+                + supervisors() + " left, " + before + " before)");
+    }
+
+    /** This JVM's local-sandbox supervisors (child processes running perl). */
+    private static long supervisors() {
+        return ProcessHandle.current().children().filter(p -> p.info().command().orElse("").contains("perl")).count();
+    }
+
     @Test
     void badTargetsAreOneClearLineAndKeepTheCurrentSandbox() {
         MagicEvaluator ev = kernel(Map.of());
