@@ -109,6 +109,7 @@ final class DirectPath {
     private final Map<String, String> imports = new LinkedHashMap<>();
     private String importText = "";
     /** Per method name called last in an expression: whether it was void last time (then try a statement first). */
+    private final VarTypeGuess varTypes = new VarTypeGuess();
     private final Map<String, Boolean> voidCalls = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -309,52 +310,94 @@ final class DirectPath {
             return null;
         }
         String body = source.strip().endsWith(";") ? source : source + ";";
-        String typeText = shape.typeText();
-        Set<String> typeMentions;
-        if (typeText == null) { // var: javac infers the type, which the field must then spell out
-            Scope scope = scope(mentioned, true);
-            if (scope == null) {
-                return null;
-            }
-            String cls = CLASS_PREFIX + (serial + 1);
-            String[] inferred = {null};
-            SessionCompiler.Result r = compile(unit(cls, scope, "public static Object " + DO_IT + "() throws Throwable {",
-                    body, "\n return null; } }"), scope, (task, trees, units) -> {
-                        StatementTree st = doItStatements(units.get(0)).get(0);
-                        if (st instanceof VariableTree v) {
-                            Element e = trees.getElement(TreePath.getPath(units.get(0), v));
-                            inferred[0] = e == null ? null : TypeText.of(e.asType());
-                        }
-                        return false;
-                    });
-            if (!r.ok() || inferred[0] == null) {
-                return null;
-            }
-            typeText = inferred[0];
-            typeMentions = JavaTokens.identifiers(typeText);
-            if (typeMentions.stream().anyMatch(jshell::owns)) {
-                return null; // its type is one of JShell's classes: JShell must track it
-            }
-        } else {
-            typeMentions = JavaTokens.identifiers(typeText);
+        if (shape.typeText() == null) {
+            return inferredVariable(source, name, body, mentioned);
         }
+        Set<String> typeMentions = JavaTokens.identifiers(shape.typeText());
         Set<String> all = new LinkedHashSet<>(mentioned);
         all.addAll(typeMentions);
         Scope scope = scope(all, true);
         if (scope == null) {
             return null;
         }
-        String id = nextId();
-        String cls = CLASS_PREFIX + serial;
-        String field = typeText.replaceAll("\\s+", " ");
-        String store = shape.hasInitializer() ? cls + "." + name + " = " + name + ";" : "";
-        SessionCompiler.Result r = compile(unit(cls, scope, "public static " + field + " " + name + "; public static Object "
-                + DO_IT + "() throws Throwable {", body, "\n" + store + " return null; } }"), scope, null);
+        String cls = CLASS_PREFIX + (serial + 1);
+        SessionCompiler.Result r = compile(variableUnit(cls, scope, shape.typeText(), name, body, shape.hasInitializer()), scope, null);
         if (!r.ok()) {
             return null;
         }
-        declare(new SessionNames.Declaration(SessionNames.Kind.VARIABLE, name, cls, Map.copyOf(r.classes()),
-                typeMentions, scope.holders(), source, "", field, id), r.classes());
+        return declareVariable(source, name, cls, r, shape.typeText(), typeMentions, scope);
+    }
+
+    /**
+     * A {@code var} declaration: javac infers the type, which the field must then spell out. The first compilation
+     * declares the field with a guessed type ({@link VarTypeGuess}; Object without one) and checks that it is the
+     * inferred type itself; only when it is not does a second compilation declare the field with the inferred type.
+     */
+    private Prepared inferredVariable(String source, String name, String body, Set<String> mentioned)
+            throws ExecutionControl.ExecutionControlException {
+        Scope scope = scope(mentioned, true);
+        if (scope == null) {
+            return null;
+        }
+        String cls = CLASS_PREFIX + (serial + 1);
+        String guess = varTypes.guess(body);
+        String[] inferred = {null};
+        boolean[] guessedRight = {false};
+        SessionCompiler.Result r = compile(variableUnit(cls, scope, guess == null ? "Object" : guess, name, body, true), scope,
+                SessionCompiler.Inspector.evenAfterErrors((task, trees, units) -> {
+                    CompilationUnitTree unit = units.get(0);
+                    List<? extends StatementTree> statements = doItStatements(unit);
+                    Element local = statements.isEmpty() || !(statements.get(0) instanceof VariableTree v) ? null
+                            : trees.getElement(TreePath.getPath(unit, v));
+                    Element field = null;
+                    for (Tree member : wrapper(unit).getMembers()) {
+                        if (member instanceof VariableTree f && f.getName().contentEquals(name)) {
+                            field = trees.getElement(TreePath.getPath(unit, f));
+                        }
+                    }
+                    if (local == null) {
+                        return false;
+                    }
+                    inferred[0] = TypeText.of(local.asType());
+                    guessedRight[0] = inferred[0] != null && field != null && task.getTypes().isSameType(local.asType(), field.asType());
+                    return guessedRight[0];
+                }));
+        if (inferred[0] == null) {
+            return null;
+        }
+        String typeText = inferred[0];
+        Set<String> typeMentions = JavaTokens.identifiers(typeText);
+        if (typeMentions.stream().anyMatch(jshell::owns)) {
+            return null; // its type is one of JShell's classes: JShell must track it
+        }
+        varTypes.learned(body, typeText);
+        Set<String> all = new LinkedHashSet<>(mentioned);
+        all.addAll(typeMentions);
+        Scope full = scope(all, true);
+        if (full == null) {
+            return null;
+        }
+        if (!(r.ok() && guessedRight[0] && full.holders().equals(scope.holders()))) {
+            r = compile(variableUnit(cls, full, typeText, name, body, true), full, null);
+            if (!r.ok()) {
+                return null;
+            }
+        }
+        return declareVariable(source, name, cls, r, typeText, typeMentions, full);
+    }
+
+    /** The wrapper of a variable: its field, and do_it$ running the declaration as a local and storing its value. */
+    private SessionCompiler.Unit variableUnit(String cls, Scope scope, String typeText, String name, String body, boolean stores) {
+        String store = stores ? cls + "." + name + " = " + name + ";" : "";
+        return unit(cls, scope, "public static " + typeText.replaceAll("\\s+", " ") + " " + name + "; public static Object "
+                + DO_IT + "() throws Throwable {", body, "\n" + store + " return null; } }");
+    }
+
+    private Prepared declareVariable(String source, String name, String cls, SessionCompiler.Result compiled, String typeText,
+                                     Set<String> typeMentions, Scope scope) throws ExecutionControl.ExecutionControlException {
+        String id = nextId();
+        declare(new SessionNames.Declaration(SessionNames.Kind.VARIABLE, name, cls, Map.copyOf(compiled.classes()),
+                typeMentions, scope.holders(), source, "", typeText.replaceAll("\\s+", " "), id), compiled.classes());
         return new Prepared(cls, id, false, false);
     }
 

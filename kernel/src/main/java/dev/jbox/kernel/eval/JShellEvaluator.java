@@ -806,6 +806,16 @@ public final class JShellEvaluator implements Evaluator {
         return direct.lastVisibleCount();
     }
 
+    /** How many compilations the direct path ran (each var declaration should need one when its type was guessed right). */
+    long directCompilationCount() {
+        session.lock();
+        try {
+            return compiler.compilations();
+        } finally {
+            session.unlock();
+        }
+    }
+
     /** How many snippets JShell evaluated for cells (the rest took the direct path; mirrors are not counted). */
     long jshellSnippetCount() {
         session.lock();

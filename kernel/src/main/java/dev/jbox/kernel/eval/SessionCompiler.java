@@ -44,6 +44,26 @@ final class SessionCompiler {
     /** After analysis, before generation: looks at the attributed trees; returns false to skip generating. */
     interface Inspector {
         boolean inspect(JavacTask task, Trees trees, List<CompilationUnitTree> units);
+
+        /** Whether it also looks when analysis found errors (what it returns then does not matter). */
+        default boolean afterErrors() {
+            return false;
+        }
+
+        /** {@code inspector}, also called when there are errors (to learn what analysis found all the same). */
+        static Inspector evenAfterErrors(Inspector inspector) {
+            return new Inspector() {
+                @Override
+                public boolean inspect(JavacTask task, Trees trees, List<CompilationUnitTree> units) {
+                    return inspector.inspect(task, trees, units);
+                }
+
+                @Override
+                public boolean afterErrors() {
+                    return true;
+                }
+            };
+        }
     }
 
     /** Errors (if any), and the class files written (empty when there were errors or generation was skipped). */
@@ -60,10 +80,16 @@ final class SessionCompiler {
     private final ReplFileManager files;
     private JavacTaskPool pool;
     private boolean poolUsable = true;
+    private long compilations;
 
     SessionCompiler(ReplFileManager files) {
         this.files = files;
         this.pool = newPool();
+    }
+
+    /** How many compilations ran (tests: how many a snippet took). */
+    long compilations() {
+        return compilations;
     }
 
     /** The class path changed: contexts remember what packages held, so start with new ones. */
@@ -85,6 +111,7 @@ final class SessionCompiler {
      * and what those need in turn). {@code inspector} may be null.
      */
     Result compile(List<Unit> units, Collection<String> visible, Inspector inspector) {
+        compilations++;
         List<JavaFileObject> sources = new ArrayList<>();
         for (Unit u : units) {
             sources.add(new Source(u));
@@ -124,6 +151,9 @@ final class SessionCompiler {
             task.analyze();
             List<Diagnostic<? extends JavaFileObject>> errors = errors(diagnostics);
             if (!errors.isEmpty()) {
+                if (inspector != null && inspector.afterErrors()) {
+                    inspector.inspect(task, Trees.instance(task), units);
+                }
                 return new Result(errors, Map.of());
             }
             if (inspector != null && !inspector.inspect(task, Trees.instance(task), units)) {

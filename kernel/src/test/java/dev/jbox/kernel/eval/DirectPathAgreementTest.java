@@ -68,6 +68,22 @@ class DirectPathAgreementTest {
     }
 
     @Test
+    void varTypesAreTheInferredOnesWhateverTheGuess() {
+        long viaJShell = agree("var gi = 5 * 2;", "((Object) gi).getClass()", "var gl = 5 * 2L;", "((Object) gl).getClass()",
+                "var gf = 1 / 2f;", "((Object) gf).getClass()", "var gd = 0x1p3 + 1;", "((Object) gd).getClass()",
+                "var gc = 'a';", "((Object) gc).getClass()", "var gci = -'a' + 1;", "((Object) gci).getClass()",
+                "var gs = \"n\" + 1 + 2;", "gs", "var gb = true;", "((Object) gb).getClass()", "var gbig = 2147483647 + 1;", "gbig",
+                // a call's type is guessed from the last declaration that called the same method: wrong here each time
+                "var gm1 = Math.max(1, 2);", "var gm2 = Math.max(1L, 2L);", "((Object) gm2).getClass()",
+                "var gm3 = Math.max(1.5, 2);", "((Object) gm3).getClass()",
+                // a wrong guess that compiles (an int stored in a long field) must not stand either
+                "var gw1 = Math.abs(-2L);", "var gw2 = Math.abs(-2);", "((Object) gw2).getClass()",
+                "var gn = new ArrayList<Integer>(List.of(3));", "gn.get(0) + 1", "gn.getClass()",
+                "var gdia = new ArrayList<>(List.of(\"d\"));", "gdia.get(0).length()");
+        assertEquals(0, viaJShell, "all of these take the direct path");
+    }
+
+    @Test
     void methodsAreDeclaredReplacedAndOverloaded() {
         agree("int msq(int x) { return x * x; }", "msq(4)", "int msq(int x) { return x * x * x; }", "msq(2)",
                 "long msq(long x) { return -x; }", "msq(3L)", "msq(3)",

@@ -30,6 +30,25 @@ class SessionGrowthTest {
         assertEquals(visibleEarly, ev.lastCompilationClassCount(), "the 300th cell's compilation saw as many session classes as the 10th");
     }
 
+    /** A var declaration whose type was guessed right takes one compilation; a wrong or missing guess, two. */
+    @Test
+    void aVarDeclarationTakesOneCompilationWhenItsTypeWasGuessedRight() {
+        run("String onceName(int n) { return \"n\" + n; }");
+        assertEquals(1, compilations("var once1 = 6 * 7;"), "a literal's type");
+        assertEquals(1, compilations("var once2 = new StringBuilder(\"x\");"), "a constructed type");
+        assertEquals(2, compilations("var once3 = onceName(1);"), "a call, the first time");
+        assertEquals(1, compilations("var once4 = onceName(2);"), "the same call again");
+        assertEquals(2, compilations("var once5 = Math.max(1, 2) > 0 ? 1L : 0L;"), "nothing to guess from");
+        assertEquals("\"n2\"", text(run("once4")));
+        assertEquals("\"42 x n1 1\"", text(run("once1 + \" \" + once2 + \" \" + once3 + \" \" + once5")));
+    }
+
+    private long compilations(String cell) {
+        long before = ev.directCompilationCount();
+        run(cell);
+        return ev.directCompilationCount() - before;
+    }
+
     @Test
     void aReplacedVariablesOldValueCanBeCollected() throws Exception {
         run("Object heldValue = new int[1_000_000];");
