@@ -3,7 +3,7 @@
 
   /usr/bin/python3 bench/kernel_bench.py [--jar kernel/target/jbox.jar] [--java PATH] [--java25 PATH]
         [--starts 5] [--from-start 40] [--settle 15] [--settled 100] [--session 1500] [--interrupts 5]
-        [--lines 100000] [--baseline-jar OTHER.jar] [--only FIGURE,...]
+        [--lines 100000] [--baseline-jar OTHER.jar] [--jvm-opt OPT]... [--only FIGURE,...]
 
 Every cell the bench times has a text the kernel has not seen before (a new number in it), except the rows marked
 "re-run": those repeat one text, which jbox runs again without compiling. Figures, each kernel measured alone
@@ -126,10 +126,12 @@ def pct(values, p):
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
-def install(jar, java, name, prefix):
+def install(jar, java, name, prefix, jvm_opts=()):
     cmd = [java or "java", "-cp", jar, "dev.jbox.kernel.install.InstallMain", "install", "--prefix", prefix, "--name", name]
     if java:
         cmd += ["--java", java]
+    for o in jvm_opts:
+        cmd += ["--jvm-opt", o]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
 
 
@@ -284,13 +286,14 @@ def main():
     ap.add_argument("--interrupts", type=int, default=5)
     ap.add_argument("--lines", type=int, default=100_000)
     ap.add_argument("--baseline-jar", default=None, help="another jbox.jar for the CPU-bound cell comparison")
+    ap.add_argument("--jvm-opt", action="append", default=[], help="a JVM option for jbox's kernels (to try one)")
     ap.add_argument("--only", default="startup,shapes,session,interrupt,bg,stdout,cpu")
     a = ap.parse_args()
     only = set(a.only.split(","))
 
     tmp = tempfile.mkdtemp(prefix="jbox-bench-")
     try:
-        install(a.jar, a.java, "jbox-bench", tmp)
+        install(a.jar, a.java, "jbox-bench", tmp, a.jvm_opt)
         if a.java25 and "interrupt" in only:
             install(a.jar, a.java25, "jbox-bench25", tmp)
         if a.baseline_jar and "cpu" in only:

@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,6 +56,8 @@ public final class MagicEvaluator implements Evaluator {
     private final Evaluator delegate;
     private final MagicSession session;
     private final CellSplitter splitter;
+    /** The first cell ended (see {@link #warmUpInBackground}). */
+    private final CountDownLatch firstCellDone = new CountDownLatch(1);
     /** What the first cell shows and runs of {@link #addStartupLibraries}: a failure notice, set-up code. */
     private volatile String startupNotice;
     private volatile Libraries.Plan startupPlan;
@@ -116,11 +120,20 @@ public final class MagicEvaluator implements Evaluator {
      * builds the models of the common magics, a local sandbox opens (its supervisor and state directory), and the
      * JVM starts a process. Nothing the user sees changes: no process of the sandbox's starts (ids stay p1, p2, ...),
      * and a remote sandbox is not contacted before a magic needs it.
+     *
+     * <p>{@code %bg}'s model is built at once: cold, it is most of a first {@code %bg}. The rest waits for the first
+     * cell to end (or a second): on two cores it slowed the compiler's start, and with it the first cell's result,
+     * by a tenth of a second or more.
      */
     public void warmUpInBackground() {
         Thread t = new Thread(() -> {
-            // %bg's path first: it is the magic a session starts with; usage texts are not rendered (costly, rare)
+            // usage texts are not rendered (costly, rare)
             quietly(() -> session.registry().parse("bg", "--name jbox-warm-up true", null, false));
+            try {
+                firstCellDone.await(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
             quietly(() -> {
                 if (session.isLocal()) {
                     session.sandbox().commands().list(); // opens it; %bg --name lists first
@@ -220,6 +233,7 @@ public final class MagicEvaluator implements Evaluator {
         } finally {
             output.flush();
             session.leave(output);
+            firstCellDone.countDown();
         }
     }
 
