@@ -50,6 +50,8 @@ public final class MagicEvaluator implements Evaluator {
     /** The import that gives notebook code {@code jobs()} and {@code sandbox()}. */
     public static final String SESSION_IMPORT = "import static dev.jbox.kernel.magic.SessionApi.*;";
 
+    /** How long no cell must have run before a step of the warm-up (see {@link #warmUpInBackground}). */
+    private static final long WARM_UP_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final Pattern MAGIC_PREFIX = Pattern.compile("(%%?)([\\w-]*)");
     private static final Pattern MAGIC_WITH_ARGS = Pattern.compile("%%?([\\w-]+)\\??(\\s.*)?");
 
@@ -58,6 +60,8 @@ public final class MagicEvaluator implements Evaluator {
     private final CellSplitter splitter;
     /** The first cell ended (see {@link #warmUpInBackground}). */
     private final CountDownLatch firstCellDone = new CountDownLatch(1);
+    private volatile boolean cellRunning;
+    private volatile long lastCellEnd = System.nanoTime();
     /** What the first cell shows and runs of {@link #addStartupLibraries}: a failure notice, set-up code. */
     private volatile String startupNotice;
     private volatile Libraries.Plan startupPlan;
@@ -122,8 +126,9 @@ public final class MagicEvaluator implements Evaluator {
      * and a remote sandbox is not contacted before a magic needs it.
      *
      * <p>{@code %bg}'s model is built at once: cold, it is most of a first {@code %bg}. The rest waits for the first
-     * cell to end (or a second): on two cores it slowed the compiler's start, and with it the first cell's result,
-     * by a tenth of a second or more.
+     * cell to end (or a second), then runs its steps only when no cell has run for {@link #WARM_UP_QUIET_NANOS}: on
+     * two cores it slowed the compiler's start, and with it the first cell's result, by a tenth of a second or more,
+     * and then the cells that follow the first one back to back.
      */
     public void warmUpInBackground() {
         Thread t = new Thread(() -> {
@@ -131,22 +136,32 @@ public final class MagicEvaluator implements Evaluator {
             quietly(() -> session.registry().parse("bg", "--name jbox-warm-up true", null, false));
             try {
                 firstCellDone.await(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            quietly(() -> {
-                if (session.isLocal()) {
-                    session.sandbox().commands().list(); // opens it; %bg --name lists first
+                awaitNoCells();
+                quietly(() -> {
+                    if (session.isLocal()) {
+                        session.sandbox().commands().list(); // opens it; %bg --name lists first
+                    }
+                });
+                awaitNoCells();
+                quietly(MagicEvaluator::startAProcessElsewhere);
+                for (String name : List.of("sh", "ps", "wait", "kill", "logs")) {
+                    awaitNoCells();
+                    quietly(() -> session.registry().parse(name, "", null, false)); // builds the model; may fail on no arguments
                 }
-            });
-            quietly(MagicEvaluator::startAProcessElsewhere);
-            for (String name : List.of("sh", "ps", "wait", "kill", "logs")) {
-                quietly(() -> session.registry().parse(name, "", null, false)); // builds the model; may fail on no arguments
+            } catch (InterruptedException e) {
+                // the kernel is going
             }
         }, "jbox-magics-warm-up");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
+    }
+
+    /** Waits until no cell runs and none ended in the last {@link #WARM_UP_QUIET_NANOS}. */
+    private void awaitNoCells() throws InterruptedException {
+        while (cellRunning || System.nanoTime() - lastCellEnd < WARM_UP_QUIET_NANOS) {
+            Thread.sleep(50);
+        }
     }
 
     private interface WarmUpStep {
@@ -223,6 +238,7 @@ public final class MagicEvaluator implements Evaluator {
 
     @Override
     public EvalResult evaluate(String code, CellOutput output) {
+        cellRunning = true;
         session.enter(output);
         try {
             firstCellOfSession(output);
@@ -233,6 +249,8 @@ public final class MagicEvaluator implements Evaluator {
         } finally {
             output.flush();
             session.leave(output);
+            lastCellEnd = System.nanoTime();
+            cellRunning = false;
             firstCellDone.countDown();
         }
     }
