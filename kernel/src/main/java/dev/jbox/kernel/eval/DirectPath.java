@@ -108,8 +108,9 @@ final class DirectPath {
     /** Import lines by JShell's key (a single import replaces one of the same simple name), in order. */
     private final Map<String, String> imports = new LinkedHashMap<>();
     private String importText = "";
-    /** Per method name called last in an expression: whether it was void last time (then try a statement first). */
+    /** Guesses of var declarations' types, so that most take one compilation. */
     private final VarTypeGuess varTypes = new VarTypeGuess();
+    /** Per method name called last in an expression: whether it was void last time (then try a statement first). */
     private final Map<String, Boolean> voidCalls = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -335,12 +336,23 @@ final class DirectPath {
      */
     private Prepared inferredVariable(String source, String name, String body, Set<String> mentioned)
             throws ExecutionControl.ExecutionControlException {
-        Scope scope = scope(mentioned, true);
+        String guess = varTypes.guess(body);
+        Scope scope = null;
+        if (guess != null) { // the guess may name a session class the initializer does not (a call's type, learned)
+            Set<String> withGuess = new LinkedHashSet<>(mentioned);
+            withGuess.addAll(JavaTokens.identifiers(guess));
+            scope = scope(withGuess, true);
+            if (scope == null) {
+                guess = null;
+            }
+        }
+        if (scope == null) {
+            scope = scope(mentioned, true);
+        }
         if (scope == null) {
             return null;
         }
         String cls = CLASS_PREFIX + (serial + 1);
-        String guess = varTypes.guess(body);
         String[] inferred = {null};
         boolean[] guessedRight = {false};
         SessionCompiler.Result r = compile(variableUnit(cls, scope, guess == null ? "Object" : guess, name, body, true), scope,

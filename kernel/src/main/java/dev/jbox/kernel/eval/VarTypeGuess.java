@@ -98,8 +98,10 @@ final class VarTypeGuess {
                 String s = init.get(i).text();
                 if (s.equals("<")) {
                     depth++;
-                } else if (s.equals(">") && --depth == 0) {
-                    break;
+                } else if (s.equals(">")) {
+                    if (--depth == 0) {
+                        break;
+                    }
                 } else if (!(init.get(i).isWord() || s.equals(",") || s.equals(".") || s.equals("?") || s.equals("[")
                         || s.equals("]"))) {
                     return null;

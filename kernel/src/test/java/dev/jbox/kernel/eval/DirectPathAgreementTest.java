@@ -79,8 +79,11 @@ class DirectPathAgreementTest {
                 // a wrong guess that compiles (an int stored in a long field) must not stand either
                 "var gw1 = Math.abs(-2L);", "var gw2 = Math.abs(-2);", "((Object) gw2).getClass()",
                 "var gn = new ArrayList<Integer>(List.of(3));", "gn.get(0) + 1", "gn.getClass()",
-                "var gdia = new ArrayList<>(List.of(\"d\"));", "gdia.get(0).length()");
+                "var gdia = new ArrayList<>(List.of(\"d\"));", "gdia.get(0).length()",
+                // the learned type is a session class the second call does not name
+                "class GPt { int x = 4; }", "GPt gmake() { return new GPt(); }", "var gp1 = gmake();", "var gp2 = gmake();", "gp2.x");
         assertEquals(0, viaJShell, "all of these take the direct path");
+        agree("class GPt { int x = 5; }", "var gp3 = gmake();", "gp3.x"); // JShell's now: they depend on GPt
     }
 
     @Test

@@ -39,6 +39,11 @@ class SessionGrowthTest {
         assertEquals(2, compilations("var once3 = onceName(1);"), "a call, the first time");
         assertEquals(1, compilations("var once4 = onceName(2);"), "the same call again");
         assertEquals(2, compilations("var once5 = Math.max(1, 2) > 0 ? 1L : 0L;"), "nothing to guess from");
+        run("class OncePt { int x = 3; }");
+        run("OncePt oncePt() { return new OncePt(); }");
+        assertEquals(2, compilations("var once6 = oncePt();"), "a call of a method returning a session class, the first time");
+        assertEquals(1, compilations("var once7 = oncePt();"), "again: the learned type names a class the cell does not");
+        assertEquals("3", text(run("once7.x")));
         assertEquals("\"n2\"", text(run("once4")));
         assertEquals("\"42 x n1 1\"", text(run("once1 + \" \" + once2 + \" \" + once3 + \" \" + once5")));
     }
