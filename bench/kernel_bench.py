@@ -10,7 +10,8 @@ Every cell the bench times has a text the kernel has not seen before (a new numb
 (the other one is not running), start-ups interleaved:
 
   startup   launch -> kernel_info_reply, and launch -> the result of `1+1` sent right after it (median of --starts)
-  shapes    new cell text per shape (expression, statement, variable, method, class): p50/p99 of --from-start cells
+  shapes    new cell text per shape (expression, statement, variable, a variable whose type jbox does not guess,
+            method, class): p50/p99 of --from-start cells
             per shape sent back to back right after start (shapes round robin), then, after --settle seconds idle,
             of --settled cells per shape
   session   --session cells, each declaring a new variable and using it: p50 of the first and the last 100 cells,
@@ -46,6 +47,8 @@ SHAPES = {
     "expression": ("{n} + 1", "{n} + 1"),
     "statement": ("for (int i = 0; i < {n} % 3; i++) {{ }}", "for i in range({n} % 3): pass"),
     "variable": ("var w{n} = {n} * 2;", "w{n} = {n} * 2"),
+    # jbox guesses the type above from the text (one compilation); a conditional it does not guess (two)
+    "var, not guessed": ("var u{n} = {n} > 0 ? {n} : 1;", "u{n} = {n} if {n} > 0 else 1"),
     "method": ("int f{n}(int x) {{ return x + {n}; }}", "def f{n}(x): return x + {n}"),
     "class": ("class C{n} {{ int v = {n}; }}", "class C{n}:\n    v = {n}"),
 }
