@@ -186,42 +186,51 @@ public final class MagicSession implements AutoCloseable {
      * Switches to the sandbox {@code next} describes, opening it now so that a bad URL or token is reported here.
      * The current sandbox is closed: processes of a local one are killed, which needs {@code force} while some
      * still run; an agent keeps its processes (they are found again by switching back). On any failure the
-     * current sandbox stays as it was.
+     * current sandbox stays as it was. A local sandbox opened meanwhile in the background (the magics' warm-up, or
+     * adoption at start) is the current one: the switch then starts over with it.
      */
     String switchTo(SandboxChoice next, boolean force) {
-        Sandbox old;
-        SandboxChoice oldChoice;
-        synchronized (this) {
-            if (closed) throw new IllegalStateException("the session is closed");
-            old = sandbox;
-            oldChoice = choice;
-        }
-        boolean oldKills = oldChoice == null || oldChoice.killsOnClose();
-        if (old != null && oldKills && !force) {
-            List<String> running = old.commands().list().stream().filter(p -> !p.state().isFinal()).map(ProcessInfo::id).toList();
-            if (!running.isEmpty()) {
-                throw MagicException.failed("%sandbox: " + running.size() + " process" + (running.size() == 1 ? "" : "es")
-                        + " still run" + (running.size() == 1 ? "s" : "") + " in " + old.describe() + " (" + String.join(", ", tail(running))
-                        + ") and would be killed: %kill them first, or add --force");
+        while (true) {
+            Sandbox old;
+            SandboxChoice oldChoice;
+            synchronized (this) {
+                if (closed) throw new IllegalStateException("the session is closed");
+                old = sandbox;
+                oldChoice = choice;
             }
-        }
-        Sandbox opened = next.open(this::notice, local);
-        Sandbox raced;
-        synchronized (this) {
-            if (closed) {
+            boolean oldKills = oldChoice == null || oldChoice.killsOnClose();
+            if (old != null && oldKills && !force) {
+                List<String> running = old.commands().list().stream().filter(p -> !p.state().isFinal()).map(ProcessInfo::id).toList();
+                if (!running.isEmpty()) {
+                    throw MagicException.failed("%sandbox: " + running.size() + " process" + (running.size() == 1 ? "" : "es")
+                            + " still run" + (running.size() == 1 ? "s" : "") + " in " + old.describe() + " (" + String.join(", ", tail(running))
+                            + ") and would be killed: %kill them first, or add --force");
+                }
+            }
+            Sandbox opened = next.open(this::notice, local);
+            boolean raced;
+            synchronized (this) {
+                if (closed) {
+                    opened.close();
+                    throw new IllegalStateException("the session is closed");
+                }
+                // sandbox() opened the current one meanwhile (the magics' warm-up, or adoption at start, which may
+                // hold a dead kernel's processes): decide again with it as the old one
+                raced = sandbox != old;
+                if (!raced) {
+                    sandbox = opened;
+                    choice = next;
+                }
+            }
+            if (raced) {
                 opened.close();
-                throw new IllegalStateException("the session is closed");
+                continue;
             }
-            // Opened meanwhile by sandbox() (the magics' warm-up) from the old choice: no magic has used it yet.
-            raced = sandbox != old ? sandbox : null;
-            sandbox = opened;
-            choice = next;
+            if (old != null) letGo(old, oldKills, "detached: %sandbox switched to " + next.describe() + "; it keeps running on "
+                    + old.describe());
+            return "sandbox: " + opened.describe() + (old == null ? "" : " (was " + old.describe()
+                    + (oldKills ? "" : "; its processes keep running there") + ")");
         }
-        if (raced != null) raced.close();
-        if (old != null) letGo(old, oldKills, "detached: %sandbox switched to " + next.describe() + "; it keeps running on "
-                + old.describe());
-        return "sandbox: " + opened.describe() + (old == null ? "" : " (was " + old.describe()
-                + (oldKills ? "" : "; its processes keep running there") + ")");
     }
 
     /** A one-line notice of the sandbox (connection lost, restored): into the running cell, else the kernel log. */
