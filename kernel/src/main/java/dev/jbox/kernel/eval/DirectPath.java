@@ -287,7 +287,11 @@ final class DirectPath {
 
     /** The name of the method an expression ends by calling ({@code a.b().println(x)}: println), or null. */
     static String lastCall(String expression) {
-        List<JavaTokens.Token> t = JavaTokens.of(expression);
+        return lastCall(JavaTokens.of(expression));
+    }
+
+    /** The same, of an expression's tokens. */
+    static String lastCall(List<JavaTokens.Token> t) {
         if (t.isEmpty() || !t.get(t.size() - 1).is(")")) {
             return null;
         }

@@ -47,26 +47,16 @@ final class VarTypeGuess {
         if (literal != null) {
             return literal;
         }
-        String called = calledMethod(declaration);
+        String called = DirectPath.lastCall(init);
         return called == null ? null : byCall.get(called);
     }
 
     /** Remembers that {@code declaration} declared a variable of type {@code typeText} (for later calls of its method). */
     void learned(String declaration, String typeText) {
-        String called = calledMethod(declaration);
+        String called = DirectPath.lastCall(initializer(declaration));
         if (called != null) {
             byCall.put(called, typeText);
         }
-    }
-
-    private static String calledMethod(String declaration) {
-        List<JavaTokens.Token> init = initializer(declaration);
-        if (init.isEmpty()) {
-            return null;
-        }
-        int from = init.get(0).start();
-        int to = init.get(init.size() - 1).end();
-        return DirectPath.lastCall(declaration.substring(from, to));
     }
 
     /** The initializer's tokens: after {@code var NAME =}, without the closing semicolons. */
