@@ -108,6 +108,7 @@ final class CompilerWarmer implements Runnable {
         DirectPath path = new DirectPath(execution, new SessionCompiler(new ReplFileManager(files, classes, n -> null)), classes,
                 new SessionNames(), DirectPath.JShellSide.NONE);
         JShellEvaluator.DEFAULT_IMPORTS.forEach(path::addImport);
+        path.learnImports(); // compile as the user's cells do, with only the imports they use
         for (int round = 0; round < rounds && System.nanoTime() < deadline; round++) {
             for (String template : DIRECT) {
                 awaitIdleUser();

@@ -22,8 +22,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
@@ -97,17 +95,14 @@ final class DirectPath {
     static final String CLASS_PREFIX = ReplFileManager.PACKAGE + ".$JBox$";
     private static final System.Logger LOG = System.getLogger("jbox.eval");
     private static final String DO_IT = "do_it$";
-    private static final Pattern IMPORT = Pattern.compile(
-            "import\\s+(static\\s+)?([\\p{L}\\p{N}_$.\\s]+?)(\\s*\\.\\s*\\*)?\\s*;?\\s*");
 
     private final InProcessExecution execution;
     private final SessionCompiler compiler;
     private final Map<String, byte[]> classFiles;
     private final JShellSide jshell;
     private final SessionNames names;
-    /** Import lines by JShell's key (a single import replaces one of the same simple name), in order. */
-    private final Map<String, String> imports = new LinkedHashMap<>();
-    private String importText = "";
+    /** The session's imports; each compilation carries those its text may use. */
+    private final CellImports imports = new CellImports();
     /** Guesses of var declarations' types, so that most take one compilation. */
     private final VarTypeGuess varTypes = new VarTypeGuess();
     /** Per method name called last in an expression: whether it was void last time (then try a statement first). */
@@ -140,19 +135,17 @@ final class DirectPath {
         return names;
     }
 
-    /** Adds an import every later compilation carries (after JShell accepted it). */
+    /** Adds an import every later compilation carries when it may use it (after JShell accepted it). */
     void addImport(String line) {
-        Matcher m = IMPORT.matcher(line.strip());
-        if (!m.matches()) {
-            return;
-        }
-        boolean isStatic = m.group(1) != null;
-        String qualified = m.group(2).replaceAll("\\s+", "");
-        boolean onDemand = m.group(3) != null;
-        String key = onDemand ? (isStatic ? "static*:" : "*:") + qualified
-                : (isStatic ? "static:" : "type:") + qualified.substring(qualified.lastIndexOf('.') + 1);
-        imports.put(key, "import " + (isStatic ? "static " : "") + qualified + (onDemand ? ".*" : "") + ";");
-        importText = String.join(" ", imports.values());
+        imports.add(line);
+    }
+
+    /**
+     * Learns which names the on-demand imports bring in, so that compilations can leave out those they do not use;
+     * until then they carry all. Thread-safe, and slow the first time: the kernel calls it off the cells' path.
+     */
+    void learnImports() {
+        imports.learnMembers();
     }
 
     /** How many of the session's classes the last compilation could see (tests: it follows the cell, not the session). */
@@ -610,9 +603,10 @@ final class DirectPath {
 
     private SessionCompiler.Unit unit(String cls, Scope scope, String header, String source, String footer) {
         String simple = cls.substring(ReplFileManager.PACKAGE.length() + 1);
-        String first = "package " + ReplFileManager.PACKAGE + "; " + importText + scope.imports() + " public class " + simple + " { "
-                + header + "\n";
-        return new SessionCompiler.Unit(cls, first + source + footer);
+        String code = header + "\n" + source + footer;
+        String first = "package " + ReplFileManager.PACKAGE + "; " + imports.linesFor(JavaTokens.identifiers(code)) + scope.imports()
+                + " public class " + simple + " { ";
+        return new SessionCompiler.Unit(cls, first + code);
     }
 
     private static ClassTree wrapper(CompilationUnitTree unit) {

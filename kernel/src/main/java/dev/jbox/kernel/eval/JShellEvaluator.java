@@ -209,6 +209,9 @@ public final class JShellEvaluator implements Evaluator {
             session.unlock();
             directReady.countDown();
         }
+        if (direct != null) {
+            direct.learnImports(); // beside the first cell, which carries every import meanwhile
+        }
     }
 
     /**
@@ -492,6 +495,7 @@ public final class JShellEvaluator implements Evaluator {
         }
         if (shape.kind() == SnippetShape.Kind.IMPORT && outcome.error() == null && direct != null) {
             direct.addImport(source);
+            direct.learnImports(); // one package or class: quick once javac has opened the runtime image
             declarationsChanged();
         }
         return outcome;

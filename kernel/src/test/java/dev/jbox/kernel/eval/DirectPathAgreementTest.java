@@ -135,6 +135,24 @@ class DirectPathAgreementTest {
         assertEquals(2, viaJShell, "only the imports went through JShell");
     }
 
+    /** Each compilation carries only the imports its text may use (CellImports): what names mean must not change. */
+    @Test
+    void namesMeanWhatTheSessionsImportsMakeThemMean() {
+        long viaJShell = agree("1 + 2", "Duration.ofSeconds(90).toMinutes()", "Pattern.compile(\"a+\").matcher(\"aa\").matches()",
+                "new BigDecimal(\"1.50\").scale()", "TimeUnit.SECONDS.toMillis(2)", "Function<Integer, Integer> nf = x -> x + 1;",
+                "nf.apply(2)", "Stream.of(1, 2).map(nf).toList()", "Files.isDirectory(Path.of(\"/\"))", "URI.create(\"a:b\").getScheme()",
+                "var nlist = new ArrayList<Integer>();", "nlist.getClass()",
+                // a session class shadows the default imports' class of the same name
+                "class Random { int next() { return 4; } }", "new Random().next()",
+                // a single-type import shadows an on-demand one
+                "import java.sql.Date;", "Date.valueOf(\"2020-01-02\").getClass()",
+                // a name two on-demand imports bring in is ambiguous
+                "import javax.management.timer.*;", "Timer nambiguous = null;",
+                "import static java.lang.Math.*;", "max(2, 7) + abs(-1)", "PI > 3",
+                "import java.util.Map.*;", "Entry<String, Integer> nentry = Map.entry(\"k\", 1);", "nentry.getKey()");
+        assertEquals(4 + 1, viaJShell, "the imports, and the ambiguous declaration that fails on both paths, went through JShell");
+    }
+
     @Test
     void declarationsJShellMadeAreUsedByTheDirectPathAndTheOtherWay() {
         agree("final int jfin = 3;", "jfin + 1", "int jusesFin() { return jfin; }", "jusesFin()",
