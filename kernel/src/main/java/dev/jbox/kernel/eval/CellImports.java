@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,6 +29,8 @@ import java.util.regex.Pattern;
  * left out when none of the simple names it brings in appears in the cell's text: it cannot change what any name
  * there means. A single-type import is left out when its simple name does not appear. An on-demand import whose
  * names are not known (yet) is always kept, so leaving one out never changes a cell's meaning, only its cost.
+ * The names come from the JDK's runtime image, from the kernel's classes, and from the class path (see
+ * {@link #learnClassPathMembers}).
  *
  * <pre>{@code
  * CellImports imports = new CellImports();
@@ -52,6 +55,8 @@ final class CellImports {
     private volatile List<Import> imports = List.of();
     /** The simple names each on-demand import brings in (by its line), once learned. */
     private final Map<String, Set<String>> members = new ConcurrentHashMap<>();
+    /** The lines of {@link #members} learned from the class path, which a new library may change. */
+    private final Set<String> fromClassPath = ConcurrentHashMap.newKeySet();
 
     /** Adds an import (after JShell accepted it); returns false for a line that is not one. */
     boolean add(String line) {
@@ -121,6 +126,31 @@ final class CellImports {
                 }
             }
         }
+    }
+
+    /**
+     * Learns the names of the on-demand imports of packages on the class path (the kernel's own, a library's) that
+     * {@link #learnMembers} left unknown, from {@code classPathTypes} (a package's top-level class names, empty when
+     * it has none). Not thread-safe with the compilations that list the same class path: the session calls it.
+     */
+    void learnClassPathMembers(Function<String, Set<String>> classPathTypes) {
+        for (Import i : imports) {
+            if (i.onDemand() && !i.isStatic() && !members.containsKey(i.line())) {
+                Set<String> names = classPathTypes.apply(i.qualified());
+                if (!names.isEmpty()) {
+                    members.put(i.line(), Set.copyOf(names));
+                    fromClassPath.add(i.line());
+                }
+            }
+        }
+    }
+
+    /** The class path changed: a package on it may hold more classes now (learn them again). */
+    void forgetClassPathMembers() {
+        for (String line : fromClassPath) {
+            members.remove(line);
+        }
+        fromClassPath.clear();
     }
 
     /** The top-level class names of a JDK package (listed whatever their access, which only keeps more), or null. */

@@ -148,6 +148,18 @@ final class DirectPath {
         imports.learnMembers();
     }
 
+    /**
+     * Learns which names the on-demand imports of class path packages bring in (the kernel's {@code dev.jbox.client},
+     * a library's). Lists the class path as compilations do, so only with the session held: at start, after an
+     * import, and after the class path changed ({@code changed}: what was learned of it may be out of date).
+     */
+    void learnClassPathImports(boolean changed) {
+        if (changed) {
+            imports.forgetClassPathMembers();
+        }
+        imports.learnClassPathMembers(compiler::classPathTypeNames);
+    }
+
     /** How many of the session's classes the last compilation could see (tests: it follows the cell, not the session). */
     int lastVisibleCount() {
         return lastVisible;

@@ -202,6 +202,7 @@ public final class JShellEvaluator implements Evaluator {
             }
             if (directEnabled) {
                 declareValueVariable();
+                direct.learnClassPathImports(false); // javac has opened the class path's jars by now
             }
         } catch (RuntimeException | Error e) {
             StdStreams.kernelErr().println("jbox: the compile path did not start (every cell goes through JShell): " + e);
@@ -496,6 +497,7 @@ public final class JShellEvaluator implements Evaluator {
         if (shape.kind() == SnippetShape.Kind.IMPORT && outcome.error() == null && direct != null) {
             direct.addImport(source);
             direct.learnImports(); // one package or class: quick once javac has opened the runtime image
+            direct.learnClassPathImports(false);
             declarationsChanged();
         }
         return outcome;
@@ -975,6 +977,7 @@ public final class JShellEvaluator implements Evaluator {
             });
             setClassPath(directFiles, classPath);
             compiler.classPathChanged();
+            direct.learnClassPathImports(true);
             declarationsChanged(); // a name may now resolve to a new class
         } finally {
             lastUse.set(System.nanoTime());

@@ -16,13 +16,16 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
 import javax.tools.SimpleJavaFileObject;
+import javax.tools.StandardLocation;
 import javax.tools.ToolProvider;
 
 /**
@@ -90,6 +93,22 @@ final class SessionCompiler {
     /** How many compilations ran (tests: how many a snippet took). */
     long compilations() {
         return compilations;
+    }
+
+    /** The top-level class names of package {@code pkg} on the class path (empty when it has none there). */
+    Set<String> classPathTypeNames(String pkg) {
+        Set<String> names = new HashSet<>();
+        try {
+            for (JavaFileObject f : files.list(StandardLocation.CLASS_PATH, pkg, Set.of(JavaFileObject.Kind.CLASS), false)) {
+                String binary = files.inferBinaryName(StandardLocation.CLASS_PATH, f);
+                String simple = binary.substring(binary.lastIndexOf('.') + 1);
+                int nested = simple.indexOf('$');
+                names.add(nested < 0 ? simple : simple.substring(0, nested));
+            }
+        } catch (IOException e) {
+            return Set.of(); // unknown: the import stays in every compilation
+        }
+        return names;
     }
 
     /** The class path changed: contexts remember what packages held, so start with new ones. */

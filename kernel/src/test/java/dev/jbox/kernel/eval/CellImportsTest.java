@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +59,23 @@ class CellImportsTest {
         assertTrue(lines.contains("import java.util.Map.*;"), lines);
         assertTrue(lines.contains("import org.example.nowhere.*;"), lines);
         assertTrue(lines.contains("import static org.example.Nowhere.*;"), lines);
+    }
+
+    @Test
+    void packagesOnTheClassPathAreLearnedFromItAndAgainWhenItChanges() {
+        imports.add("import java.util.*;");
+        imports.add("import org.example.lib.*;");
+        Map<String, Set<String>> classPath = new HashMap<>(Map.of("org.example.lib", Set.of("Client")));
+        imports.learnMembers();
+        imports.learnClassPathMembers(pkg -> classPath.getOrDefault(pkg, Set.of()));
+        assertEquals("", imports.linesFor(Set.of("x")));
+        assertEquals("import org.example.lib.*; ", imports.linesFor(Set.of("Client")));
+        classPath.put("org.example.lib", Set.of("Client", "Server")); // a second jar with classes of that package
+        imports.forgetClassPathMembers();
+        assertEquals("import org.example.lib.*; ", imports.linesFor(Set.of("x")), "unknown again until learned");
+        imports.learnClassPathMembers(pkg -> classPath.getOrDefault(pkg, Set.of()));
+        assertEquals("import org.example.lib.*; ", imports.linesFor(Set.of("Server")));
+        assertEquals("import java.util.*; ", imports.linesFor(Set.of("List")), "what the JDK's image says stays");
     }
 
     @Test

@@ -108,6 +108,22 @@ class ClassPathTest {
         assertTrue(doc.get().plainText().contains("Greeter.hello(String)"), doc.get().plainText());
     }
 
+    /** Compilations carry an on-demand import only for the names its package holds (CellImports): they follow the class path. */
+    @Test
+    void anOnDemandImportOfALibraryPackageBringsInClassesAddedToItLater() {
+        ev.addToClassPath(List.of(TestJars.jar(tmp.resolve("split1.jar"), Map.of("cptest/split/First.java",
+                "package cptest.split; public class First { public static int one() { return 1; } }"))));
+        run("import cptest.split.*;");
+        long viaJShell = ev.jshellSnippetCount();
+        assertEquals("1", text(run("First.one()")));
+        assertEquals("2", text(run("1 + First.one()")));
+        ev.addToClassPath(List.of(TestJars.jar(tmp.resolve("split2.jar"), Map.of("cptest/split/Second.java",
+                "package cptest.split; public class Second { public static int two() { return 2; } }"))));
+        assertEquals("2", text(run("Second.two()")));
+        assertEquals("3", text(run("First.one() + Second.two()")));
+        assertEquals(viaJShell, ev.jshellSnippetCount(), "the direct path compiled them all, with the import");
+    }
+
     @Test
     void textsCompiledBeforeAreCompiledAgain() {
         run("int cpCounter = 0;");
