@@ -129,8 +129,10 @@ def pct(values, p):
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
-def install(jar, java, name, prefix, jvm_opts=()):
+def install(jar, java, name, prefix, jvm_opts=(), scheduler=None):
     cmd = [java or "java", "-cp", jar, "dev.jbox.kernel.install.InstallMain", "install", "--prefix", prefix, "--name", name]
+    if scheduler:
+        cmd += ["--scheduler", scheduler]
     if java:
         cmd += ["--java", java]
     for o in jvm_opts:
@@ -290,13 +292,14 @@ def main():
     ap.add_argument("--lines", type=int, default=100_000)
     ap.add_argument("--baseline-jar", default=None, help="another jbox.jar for the CPU-bound cell comparison")
     ap.add_argument("--jvm-opt", action="append", default=[], help="a JVM option for jbox's kernels (to try one)")
+    ap.add_argument("--scheduler", default=None, help="jbox install --scheduler for jbox's kernels (batch, its default, or normal)")
     ap.add_argument("--only", default="startup,shapes,session,interrupt,bg,stdout,cpu")
     a = ap.parse_args()
     only = set(a.only.split(","))
 
     tmp = tempfile.mkdtemp(prefix="jbox-bench-")
     try:
-        install(a.jar, a.java, "jbox-bench", tmp, a.jvm_opt)
+        install(a.jar, a.java, "jbox-bench", tmp, a.jvm_opt, a.scheduler)
         if a.java25 and "interrupt" in only:
             install(a.jar, a.java25, "jbox-bench25", tmp)
         if a.baseline_jar and "cpu" in only:

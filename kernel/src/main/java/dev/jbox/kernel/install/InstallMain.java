@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * Installs or removes the jbox kernelspec: a self-contained directory with the jar, kernel.json, logos and a
- * class-data archive for fast startup.
+ * start-up cache (a class-data archive, or an AOT cache on JDK 25+); on Linux the kernel runs under {@code chrt --batch}.
  *
  * <pre>
  * java -cp jbox.jar dev.jbox.kernel.install.InstallMain install --prefix /tmp/k --name jbox
@@ -73,6 +73,14 @@ public final class InstallMain implements Callable<Integer> {
     @Option(names = "--maven", paramLabel = "G:A:V", description = "a library on the class path before the first cell (repeatable); "
             + "resolved now, so that a mistake fails here, and again, from the local repository, at each start (kernel.json's JBOX_MAVEN)")
     List<String> maven = new ArrayList<>();
+
+    /** How the kernel's process is scheduled (see {@link #schedulerPrefix}). */
+    enum Scheduler { batch, normal }
+
+    @Option(names = "--scheduler", paramLabel = "batch|normal", defaultValue = "batch",
+            description = "Linux scheduling policy of the kernel process (default: ${DEFAULT-VALUE}, where chrt can set it): "
+                    + "batch keeps the threads of one cell (request, compiler, output) from preempting each other")
+    Scheduler scheduler;
 
     @Option(names = "--no-cds", description = "do not generate the start-up cache: the AOT cache on JDK 25+, the class-data archive before (slower startup)")
     boolean noCds;
@@ -155,7 +163,7 @@ public final class InstallMain implements Callable<Integer> {
             }
         }
         opts.addAll(jvmOpts);
-        List<String> argv = new ArrayList<>();
+        List<String> argv = new ArrayList<>(schedulerPrefix());
         argv.add(javaExe.toString());
         argv.addAll(opts);
         argv.addAll(List.of("-jar", jar.toString(), "-f", "{connection_file}"));
@@ -214,6 +222,34 @@ public final class InstallMain implements Callable<Integer> {
             return false;
         }
         return true;
+    }
+
+    /**
+     * {@code chrt --batch 0} before the JVM (it execs it: the kernel's pid stays the JVM's), when asked and when chrt
+     * works here; empty otherwise. Why: a cell's path hops between threads (the request's, the compiler's, IOPub's,
+     * JeroMQ's I/O thread) while javac's code is being JIT-compiled on the other core. Under the default policy each
+     * hop's wake-up preempts the thread that is still busy with the cell: on two cores a cell's reply took
+     * milliseconds in a send whose own CPU time was 50 us. SCHED_BATCH threads do not preempt on wake-up; they get
+     * the same CPU share. Processes the kernel starts (%bg, %sh) inherit it.
+     */
+    private List<String> schedulerPrefix() throws InterruptedException {
+        if (scheduler != Scheduler.batch || !System.getProperty("os.name", "").startsWith("Linux")) {
+            return List.of();
+        }
+        List<String> prefix = List.of("chrt", "--batch", "0");
+        List<String> probe = new ArrayList<>(prefix);
+        probe.add("true");
+        try {
+            Process p = new ProcessBuilder(probe).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                return prefix;
+            }
+            p.destroyForcibly();
+        } catch (IOException e) {
+            // no chrt (util-linux) here
+        }
+        System.err.println("jbox: chrt --batch does not work here; the kernel runs with the default scheduling policy");
+        return List.of();
     }
 
     /** The Java feature version of {@code javaExe} (17, 25, ...), from its home's release file; 0 when unknown. */
