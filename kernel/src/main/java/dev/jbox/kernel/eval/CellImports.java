@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
 /**
  * The session's imports (the default ones and the user's), and which of them one cell's compilation needs.
  *
- * <p>Why: every on-demand import costs javac work in every compilation (a tenth of a small cell's, and a third while
- * its code is still cold), yet most cells use none or one of the dozen the session has. An on-demand import is
+ * <p>Why: every on-demand import costs javac work in every compilation (the default dozen: a fifth of a small
+ * class's compilation, a third while javac's code is still cold), yet most cells use none or one of them. An on-demand import is
  * left out when none of the simple names it brings in appears in the cell's text: it cannot change what any name
  * there means. A single-type import is left out when its simple name does not appear. An on-demand import whose
  * names are not known (yet) is always kept, so leaving one out never changes a cell's meaning, only its cost.
@@ -75,15 +75,6 @@ final class CellImports {
         return true;
     }
 
-    /** Every import line, for a compilation that must see them all. */
-    String allLines() {
-        StringBuilder out = new StringBuilder();
-        for (Import i : imports) {
-            out.append(i.line()).append(' ');
-        }
-        return out.toString();
-    }
-
     /** The import lines a compilation whose text has {@code identifiers} needs (a superset of them, exactly). */
     String linesFor(Set<String> identifiers) {
         StringBuilder out = new StringBuilder();
@@ -113,9 +104,9 @@ final class CellImports {
 
     /**
      * Learns the names of the on-demand imports not learned yet: packages of the JDK from its runtime image, static
-     * members of classes the kernel's own class loader can load. Neither changes when a notebook adds a library; what
-     * it adds (a library's package) stays unknown, and so always imported.
-     * Thread-safe; a few milliseconds once javac has opened the runtime image, so it runs off the cells' path.
+     * members of classes the kernel's own class loader can load. Neither changes when a notebook adds a library (its
+     * packages are learned from the class path: {@link #learnClassPathMembers}). Thread-safe; a few milliseconds once
+     * javac has opened the runtime image, so it runs off the cells' path.
      */
     void learnMembers() {
         for (Import i : imports) {
