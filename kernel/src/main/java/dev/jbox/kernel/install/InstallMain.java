@@ -147,6 +147,12 @@ public final class InstallMain implements Callable<Integer> {
         // say) otherwise throws a shared exception with no message and no trace once it is hot: a user would see
         // "java.lang.ArrayIndexOutOfBoundsException" without the line of the cell that caused it.
         List<String> opts = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:-OmitStackTraceInFastThrow"));
+        if (transparentHugePagesOnRequest()) {
+            // The heap in 2 MB pages: a fresh heap is touched page by page by the first compilations and the first
+            // collections (which copy javac's tens of megabytes); with 4 KB pages those faults cost ~0.1 s of the
+            // first result. About 10 MB more resident memory.
+            opts.add("-XX:+UseTransparentHugePages");
+        }
         opts.addAll(JAVAC_EXPORTS);
         Path archive = dir.resolve("jbox.jsa");
         Path aotCache = dir.resolve("jbox.aot");
@@ -250,6 +256,18 @@ public final class InstallMain implements Callable<Integer> {
         }
         System.err.println("jbox: chrt --batch does not work here; the kernel runs with the default scheduling policy");
         return List.of();
+    }
+
+    /**
+     * Whether Linux gives transparent huge pages to the processes that ask ({@code madvise}, the usual setting). With
+     * {@code always} every process gets them anyway; with {@code never}, or elsewhere, the JVM would only warn.
+     */
+    static boolean transparentHugePagesOnRequest() {
+        try {
+            return Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled")).contains("[madvise]");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The Java feature version of {@code javaExe} (17, 25, ...), from its home's release file; 0 when unknown. */
