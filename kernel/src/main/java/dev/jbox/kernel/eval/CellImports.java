@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 /**
  * The session's imports (the default ones and the user's), and which of them one cell's compilation needs.
  *
- * <p>Why: every on-demand import costs javac work in every compilation (the default dozen: a fifth of a small
+ * <p>Why: every on-demand import costs javac work in every compilation (the default dozen: a quarter of a small
  * class's compilation, a third while javac's code is still cold), yet most cells use none or one of them. An on-demand import is
  * left out when none of the simple names it brings in appears in the cell's text: it cannot change what any name
  * there means. A single-type import is left out when its simple name does not appear. An on-demand import whose
