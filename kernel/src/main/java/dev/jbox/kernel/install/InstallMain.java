@@ -236,13 +236,25 @@ public final class InstallMain implements Callable<Integer> {
      * JeroMQ's I/O thread) while javac's code is being JIT-compiled on the other core. Under the default policy each
      * hop's wake-up preempts the thread that is still busy with the cell: on two cores a cell's reply took
      * milliseconds in a send whose own CPU time was 50 us. SCHED_BATCH threads do not preempt on wake-up; they get
-     * the same CPU share. Processes the kernel starts (%bg, %sh) inherit it.
+     * the same CPU share. Processes the kernel starts (%bg, %sh) inherit it. chrt's absolute path, as java's: the
+     * frontend that starts the kernel may have another PATH.
      */
     private List<String> schedulerPrefix() throws InterruptedException {
         if (scheduler != Scheduler.batch || !System.getProperty("os.name", "").startsWith("Linux")) {
             return List.of();
         }
-        List<String> prefix = List.of("chrt", "--batch", "0");
+        Path chrt = null;
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "chrt");
+            if (chrt == null && Files.isExecutable(candidate)) {
+                chrt = candidate.toAbsolutePath();
+            }
+        }
+        if (chrt == null) {
+            System.err.println("jbox: no chrt (util-linux) on PATH; the kernel runs with the default scheduling policy");
+            return List.of();
+        }
+        List<String> prefix = List.of(chrt.toString(), "--batch", "0");
         List<String> probe = new ArrayList<>(prefix);
         probe.add("true");
         try {
@@ -252,7 +264,7 @@ public final class InstallMain implements Callable<Integer> {
             }
             p.destroyForcibly();
         } catch (IOException e) {
-            // no chrt (util-linux) here
+            // not runnable after all: as when it fails
         }
         System.err.println("jbox: chrt --batch does not work here; the kernel runs with the default scheduling policy");
         return List.of();
