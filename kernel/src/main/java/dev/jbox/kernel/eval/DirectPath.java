@@ -14,6 +14,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -555,7 +556,7 @@ final class DirectPath {
      * The imports a snippet mentioning {@code mentioned} needs, and the class files package REPL must list for them.
      * Null when a declaration would mention JShell's declarations.
      */
-    private record Scope(String imports, Collection<String> visible, Set<String> holders) {
+    private record Scope(String imports, Collection<String> visible, Set<String> holders, Set<String> mentioned) {
     }
 
     private Scope scope(Set<String> mentioned, boolean declaration) {
@@ -584,7 +585,7 @@ final class DirectPath {
             visible = new LinkedHashSet<>();
             addClosure(holders, visible, new LinkedHashSet<>());
         }
-        return new Scope(lines.toString(), visible, holders);
+        return new Scope(lines.toString(), visible, holders, mentioned);
     }
 
     /** The class files of {@code holders} and of the holders their compilations used, transitively. */
@@ -615,10 +616,12 @@ final class DirectPath {
 
     private SessionCompiler.Unit unit(String cls, Scope scope, String header, String source, String footer) {
         String simple = cls.substring(ReplFileManager.PACKAGE.length() + 1);
-        String code = header + "\n" + source + footer;
-        String first = "package " + ReplFileManager.PACKAGE + "; " + imports.linesFor(JavaTokens.identifiers(code)) + scope.imports()
-                + " public class " + simple + " { ";
-        return new SessionCompiler.Unit(cls, first + code);
+        // the snippet's names were read once, for the scope; the wrapper's own text adds a few (a variable's type)
+        Set<String> identifiers = new HashSet<>(scope.mentioned());
+        identifiers.addAll(JavaTokens.identifiers(header + "\n" + footer));
+        String first = "package " + ReplFileManager.PACKAGE + "; " + imports.linesFor(identifiers) + scope.imports()
+                + " public class " + simple + " { " + header + "\n";
+        return new SessionCompiler.Unit(cls, first + source + footer);
     }
 
     private static ClassTree wrapper(CompilationUnitTree unit) {
